@@ -1,0 +1,45 @@
+"""1.2 Matrix operations for neural networks: Z = X W, looped and vectorized."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+
+
+def matrix_multiply(X: NDArray[np.floating], W: NDArray[np.floating]) -> NDArray[np.floating]:
+    """The matrix product ``Z = X @ W``, the core of every dense layer.
+
+    ``Z[i, k] = sum_j X[i, j] * W[j, k]``: row ``i`` of ``X`` (one sample)
+    dotted with column ``k`` of ``W`` (one output unit). Use ``np.matmul`` (or
+    ``@``): one call does all ``n * k`` dot products in compiled code.
+
+    Args:
+        X: shape ``(n, d)``, float32 or float64.
+        W: shape ``(d, k)``, the same float dtype.
+
+    Returns:
+        ``Z`` of shape ``(n, k)`` and the inputs' float dtype.
+
+    Raises:
+        ValueError: if either is not 2-D, or ``X.shape[1] != W.shape[0]``
+            (the message gives both shapes).
+    """
+    raise NotImplementedError("todo: matrix_multiply")
+
+
+def matrix_multiply_loops(X: NDArray[np.floating], W: NDArray[np.floating]) -> NDArray[np.floating]:
+    """The same product as ``matrix_multiply``, written with three Python loops.
+
+    For every row ``i`` and column ``k``, accumulate
+    ``Z[i, k] = sum_j X[i, j] * W[j, k]`` one multiplication at a time. This is
+    what the vectorized version does for you; its test measures how much
+    slower the loops are (typically hundreds of times).
+
+    Args and Raises: as ``matrix_multiply``.
+
+    Returns:
+        ``Z`` of shape ``(n, k)`` and the inputs' float dtype.
+    """
+    raise NotImplementedError("todo: matrix_multiply_loops")

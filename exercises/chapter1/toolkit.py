@@ -1,0 +1,183 @@
+"""1.4 The NumPy toolkit for machine learning: the data chores of every chapter.
+
+Broadcasting, one-hot labels, class subsets with boolean masks, shuffling,
+train/test splits, scaling without leakage, and mini-batches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from .._checks import as_float_array, require_ndim, require_same_length
+
+
+def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of ``a + b`` for arrays of shapes ``shape_a`` and ``shape_b``.
+
+    NumPy's broadcasting rule: align the shapes at their right ends (pad the
+    shorter one with 1s on the left); two sizes are compatible when they are
+    equal or one of them is 1, and the result takes the larger. This is why
+    ``Z = X @ W + b`` works with ``b`` of shape ``(1, k)``: ``(n, k)`` and
+    ``(1, k)`` give ``(n, k)``. Do not call ``np.broadcast_shapes``: it is
+    the oracle of the tests.
+
+    Args:
+        shape_a, shape_b: tuples of non-negative ints (``()`` is a scalar).
+
+    Returns:
+        The broadcast shape, a tuple of ints.
+
+    Raises:
+        ValueError: if two aligned sizes differ and neither is 1 (the message
+            gives both shapes).
+    """
+    raise NotImplementedError("todo: broadcast_shape")
+
+
+def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
+    """One-hot rows: ``Y[i, c] = 1`` if ``labels[i] == c`` else ``0``.
+
+    The encoding the multi-class losses and backward passes expect: a label 3
+    with 5 classes becomes ``[0, 0, 0, 1, 0]``. ``np.eye(num_classes)[labels]``
+    is one line; so is comparing ``labels[:, None]`` with ``np.arange``.
+
+    Args:
+        labels: shape ``(n,)``, integers in ``[0, num_classes)``.
+        num_classes: the number of classes ``k`` (>= 1).
+        dtype: the float dtype of the result (float32 by default).
+
+    Returns:
+        ``Y`` of shape ``(n, num_classes)`` and ``dtype``; each row sums to 1.
+
+    Raises:
+        ValueError: if ``labels`` is not 1-D, holds non-integers, or a label is
+            outside ``[0, num_classes)``.
+    """
+    raise NotImplementedError("todo: one_hot")
+
+
+def select_classes(
+    X: NDArray[np.floating], y: NDArray[np.integer], classes: Sequence[int]
+) -> tuple[NDArray[np.floating], NDArray[np.integer]]:
+    """The samples whose label is one of ``classes``, selected with a boolean mask.
+
+    ``mask = np.isin(y, classes)`` is True for the rows to keep; ``X[mask]`` and
+    ``y[mask]`` keep them in their original order. For example MNIST "0 vs 1":
+    ``select_classes(X, y, [0, 1])``. Labels are returned unchanged.
+
+    Args:
+        X: shape ``(n, ...)``, one sample per row. Not modified.
+        y: shape ``(n,)``, integer labels. Not modified.
+        classes: the labels to keep.
+
+    Returns:
+        ``(X_subset, y_subset)``, new arrays with ``m <= n`` rows.
+
+    Raises:
+        ValueError: if ``y`` is not 1-D or ``X`` and ``y`` differ in length.
+    """
+    raise NotImplementedError("todo: select_classes")
+
+
+def shuffle_together(
+    X: NDArray[np.floating], y: NDArray[np.generic], rng: np.random.Generator
+) -> tuple[NDArray[np.floating], NDArray[np.generic]]:
+    """Shuffle the rows of ``X`` and ``y`` with one permutation, so pairs stay together.
+
+    Draw one permutation ``p = rng.permutation(n)`` and index both arrays with
+    it; shuffling ``X`` and ``y`` separately would scramble the labels. The
+    result depends only on ``rng``'s state (never on the global ``np.random``).
+
+    Args:
+        X: shape ``(n, ...)``. Not modified.
+        y: shape ``(n, ...)``, labels or targets. Not modified.
+        rng: the random generator, e.g. ``np.random.default_rng(0)``.
+
+    Returns:
+        ``(X_shuffled, y_shuffled)``, new arrays: ``X_shuffled[i] = X[p[i]]``
+        and ``y_shuffled[i] = y[p[i]]``.
+
+    Raises:
+        ValueError: if ``X`` and ``y`` differ in length.
+    """
+    raise NotImplementedError("todo: shuffle_together")
+
+
+def train_test_split(
+    X: NDArray[np.floating], y: NDArray[np.generic], test_fraction: float, rng: np.random.Generator
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.generic], NDArray[np.generic]]:
+    """Shuffle the samples, then split them into a training and a test set.
+
+    The test set has ``n_test = ceil(test_fraction * n)`` samples (the rule
+    scikit-learn uses) and the training set the other ``n - n_test``; every
+    sample lands in exactly one of them, paired with its own label.
+
+    Args:
+        X: shape ``(n, ...)``. Not modified.
+        y: shape ``(n, ...)``. Not modified.
+        test_fraction: strictly between 0 and 1.
+        rng: the random generator that shuffles.
+
+    Returns:
+        ``(X_train, X_test, y_train, y_test)``, in scikit-learn's order.
+
+    Raises:
+        ValueError: if ``test_fraction`` is not in (0, 1), if ``X`` and ``y``
+            differ in length, or if either set would be empty.
+    """
+    raise NotImplementedError("todo: train_test_split")
+
+
+def scale_train_test(
+    X_train: NDArray[np.floating], X_test: NDArray[np.floating]
+) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+    """Standardize both sets with the *training* set's per-column mean and std.
+
+    ``mean`` and ``std`` (``ddof=0``) come from ``X_train`` alone; both sets
+    become ``(X - mean) / std``. Computing them on the test set, or on both sets
+    together, leaks information about the test data into training. Columns
+    whose training std is 0 become 0 in both sets, with no RuntimeWarning.
+
+    Args:
+        X_train: shape ``(n_train, d)``, float32 or float64. Not modified.
+        X_test: shape ``(n_test, d)``, the same ``d``. Not modified.
+
+    Returns:
+        ``(X_train_scaled, X_test_scaled)``, new arrays of the inputs' shapes
+        and float dtypes.
+
+    Raises:
+        ValueError: if either is not 2-D or their numbers of columns differ.
+    """
+    raise NotImplementedError("todo: scale_train_test")
+
+
+def iterate_minibatches(
+    X: NDArray[np.floating], y: NDArray[np.generic], batch_size: int, rng: np.random.Generator | None = None
+) -> Iterator[tuple[NDArray[np.floating], NDArray[np.generic]]]:
+    """Yield ``(X_batch, y_batch)`` pairs that cover every sample exactly once.
+
+    Batches hold ``batch_size`` consecutive samples, in order, except the last,
+    which holds the remaining ``n % batch_size`` when that is not 0 (a partial
+    batch is kept, never dropped). With ``rng``, the samples are first
+    shuffled together (one permutation, as ``shuffle_together``); without it,
+    the original order is kept.
+
+    Args:
+        X: shape ``(n, ...)``. Not modified.
+        y: shape ``(n, ...)``. Not modified.
+        batch_size: a positive int.
+        rng: optional random generator for shuffling.
+
+    Yields:
+        ``ceil(n / batch_size)`` pairs of arrays with ``batch_size`` rows
+        (the last one possibly fewer).
+
+    Raises:
+        ValueError: if ``batch_size < 1`` or ``X`` and ``y`` differ in length.
+    """
+    raise NotImplementedError("todo: iterate_minibatches")

@@ -1,0 +1,38 @@
+"""1.1 Getting started with NumPy arrays: per-column normalization."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+
+
+def normalize(X: NDArray[np.floating]) -> NDArray[np.floating]:
+    """Z-score every column of ``X``: ``(X[:, j] - mean_j) / std_j``.
+
+    ``mean_j`` and ``std_j`` are the mean and the population standard deviation
+    (``ddof=0``) of column ``j``, so each output column has mean 0 and standard
+    deviation 1. A constant column (all values equal, so its std is 0) becomes
+    all zeros, with no RuntimeWarning: divide only where ``std != 0`` (for
+    example ``np.divide(..., out=np.zeros_like(...), where=std != 0)``);
+    ``np.where(std != 0, (X - mean) / std, 0)`` evaluates both branches and warns.
+
+    Args:
+        X: shape ``(n_samples, n_features)``; float32 or float64 (integers are
+            treated as float64). Not modified.
+
+    Returns:
+        A new array of ``X``'s shape and float dtype.
+
+    Raises:
+        ValueError: if ``X`` is not 2-D.
+    """
+    X = as_float_array("X", X)
+    require_ndim("X", X, 2, "(n_samples, n_features)")
+    mean = X.mean(axis=0)
+    std = X.std(axis=0)
+    centered = X - mean
+    # A constant column's computed std can be a rounding residue like 1e-17; test constancy exactly.
+    varies = np.ptp(X, axis=0) > 0
+    return np.divide(centered, std, out=np.zeros_like(centered), where=varies)

@@ -1,0 +1,28 @@
+"""1.3 Mathematical functions and activation basics: a numerically stable sigmoid."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array
+
+
+def sigmoid(Z: NDArray[np.floating]) -> NDArray[np.floating]:
+    """The logistic function ``sigma(z) = 1 / (1 + exp(-z))``, element-wise.
+
+    Stable for any input: ``exp(-z)`` overflows for ``z < -709`` in float64
+    (``z < -88`` in float32). Compute ``e = exp(-|z|)``, which lies in (0, 1],
+    then ``1 / (1 + e)`` where ``z >= 0`` and ``e / (1 + e)`` where ``z < 0``
+    (the same value, rewritten). No RuntimeWarning at +-1000, ``sigmoid(0)`` is
+    exactly 0.5, and every output lies in [0, 1].
+
+    Args:
+        Z: any shape, float32 or float64 (integers are treated as float64).
+
+    Returns:
+        An array of ``Z``'s shape and float dtype.
+    """
+    Z = as_float_array("Z", Z)
+    e = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))

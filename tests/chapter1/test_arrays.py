@@ -1,0 +1,73 @@
+"""1.1 normalize: per-column z-scores."""
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.stats
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from kata.testing import assert_close, call_unchanged, no_warnings
+
+pytestmark = pytest.mark.kata("chapter1.normalize")
+
+# Multiples of 1/4 are exact in binary, so a constant column has a std of exactly 0
+# and no correct formula loses precision to cancellation.
+columns = hnp.arrays(
+    np.float64,
+    st.tuples(st.integers(2, 12), st.integers(1, 5)),
+    elements=st.integers(-400, 400).map(lambda i: i / 4),
+)
+
+
+def test_hand_computed_columns(impl):
+    X = np.array([[1.0, 10.0], [3.0, 10.0], [5.0, 10.0]])
+    # Column 0: mean 3, population variance (4 + 0 + 4) / 3. Column 1 is constant.
+    std = np.sqrt(8.0 / 3.0)
+    expected = np.array([[-2.0 / std, 0.0], [0.0, 0.0], [2.0 / std, 0.0]])
+    assert_close(impl.chapter1.normalize(X), expected, what="normalize(X)")
+
+
+@given(X=columns)
+def test_matches_scipy_zscore(impl, X):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # scipy warns about constant columns, which it maps to NaN
+        expected = scipy.stats.zscore(X, axis=0, ddof=0)
+    expected[:, np.ptp(X, axis=0) == 0] = 0.0
+    with np.errstate(all="ignore"):
+        got = impl.chapter1.normalize(X)
+    assert_close(got, expected, what="normalize(X) vs scipy.stats.zscore(X, axis=0)", rtol=1e-6, atol=1e-8)
+
+
+def test_columns_have_mean_zero_and_std_one(impl):
+    X = np.random.default_rng(0).normal(5.0, 3.0, size=(50, 4)) * np.array([1.0, 10.0, 0.1, 100.0])
+    Z = impl.chapter1.normalize(X)
+    assert_close(Z.mean(axis=0), np.zeros(4), what="column means of normalize(X)", atol=1e-12)
+    assert_close(Z.std(axis=0), np.ones(4), what="column stds (ddof=0) of normalize(X)")
+
+
+def test_constant_column_becomes_zero_without_warnings(impl):
+    X = np.array([[2.0, 1.0], [2.0, 2.0], [2.0, 3.0]])
+    with no_warnings():
+        Z = impl.chapter1.normalize(X)
+    assert_close(Z[:, 0], np.zeros(3), what="normalize(X)[:, 0] for a constant column")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_keeps_float_dtype(impl, dtype):
+    X = np.random.default_rng(1).normal(size=(6, 3)).astype(dtype)
+    Z = impl.chapter1.normalize(X)
+    assert_close(Z, scipy.stats.zscore(X.astype(np.float64), axis=0), what="normalize(X)", dtype=dtype, rtol=1e-4)
+
+
+def test_does_not_modify_its_input(impl):
+    X = np.random.default_rng(2).normal(size=(5, 3))
+    call_unchanged(impl.chapter1.normalize, X)
+
+
+@pytest.mark.parametrize("shape", [(5,), (2, 3, 4)])
+def test_rejects_non_matrices(impl, shape):
+    with pytest.raises(ValueError, match=r"X.*" + r"\(" + ", ".join(map(str, shape))):
+        impl.chapter1.normalize(np.ones(shape))

@@ -1,0 +1,84 @@
+"""1.2 matrix_multiply and matrix_multiply_loops."""
+
+import re
+import time
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from kata.testing import assert_close, call_unchanged
+
+KATAS = ["matrix_multiply", "matrix_multiply_loops"]
+both_katas = pytest.mark.parametrize(
+    "name", [pytest.param(name, marks=pytest.mark.kata(f"chapter1.{name}")) for name in KATAS]
+)
+
+
+@st.composite
+def operands(draw):
+    n, d, k = draw(st.integers(1, 6)), draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    values = st.floats(-10, 10, allow_nan=False)
+    return draw(hnp.arrays(np.float64, (n, d), elements=values)), draw(hnp.arrays(np.float64, (d, k), elements=values))
+
+
+@both_katas
+def test_hand_computed_product(impl, name):
+    X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    W = np.array([[1.0, 0.0], [0.0, 2.0], [-1.0, 1.0]])
+    expected = np.array([[1 * 1 + 3 * -1, 2 * 2 + 3 * 1], [4 * 1 + 6 * -1, 5 * 2 + 6 * 1]], dtype=float)
+    assert_close(getattr(impl.chapter1, name)(X, W), expected, what=f"{name}(X, W)")
+
+
+@both_katas
+@given(pair=operands())
+def test_matches_einsum(impl, name, pair):
+    X, W = pair
+    assert_close(getattr(impl.chapter1, name)(X, W), np.einsum("ij,jk->ik", X, W), what=f"{name}(X, W)", atol=1e-9)
+
+
+@both_katas
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_keeps_float_dtype_and_inputs(impl, name, dtype):
+    rng = np.random.default_rng(0)
+    X, W = rng.normal(size=(4, 3)).astype(dtype), rng.normal(size=(3, 5)).astype(dtype)
+    Z = call_unchanged(getattr(impl.chapter1, name), X, W)
+    assert_close(Z, X.astype(np.float64) @ W, what=f"{name}(X, W)", dtype=dtype, rtol=1e-5)
+
+
+@both_katas
+def test_mismatched_shapes_name_both(impl, name):
+    with pytest.raises(ValueError, match=re.escape("(4, 2)") + ".*" + re.escape("(3, 3)")):
+        getattr(impl.chapter1, name)(np.ones((4, 2)), np.ones((3, 3)))
+
+
+@both_katas
+def test_rejects_vectors(impl, name):
+    with pytest.raises(ValueError, match=r"\(3,\)"):
+        getattr(impl.chapter1, name)(np.ones(3), np.ones((3, 2)))
+
+
+def _best_time(function, *args, repeat):
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.kata("chapter1.matrix_multiply_loops")
+def test_vectorized_is_much_faster_than_loops(impl):
+    rng = np.random.default_rng(0)
+    X, W = rng.normal(size=(48, 48)), rng.normal(size=(48, 48))
+    loops = _best_time(impl.chapter1.matrix_multiply_loops, X, W, repeat=2)
+    vectorized = _best_time(impl.chapter1.matrix_multiply, X, W, repeat=20)
+    ratio = loops / vectorized
+    print(f"48x48 @ 48x48: loops {loops * 1e3:.2f} ms, vectorized {vectorized * 1e3:.4f} ms, ratio {ratio:.0f}x")
+    assert ratio >= 10, (
+        f"matrix_multiply_loops took {loops * 1e3:.2f} ms and matrix_multiply {vectorized * 1e3:.4f} ms: "
+        f"only {ratio:.1f}x apart. Expected the loops to be at least 10x slower (usually hundreds of times): "
+        "is matrix_multiply_loops really three Python loops, and matrix_multiply one np.matmul call?"
+    )
