@@ -18,15 +18,15 @@ from .toolkit import (
 )
 
 __all__ = [
-    "broadcast_shape",
-    "iterate_minibatches",
+    "normalize",
     "matrix_multiply",
     "matrix_multiply_loops",
-    "normalize",
+    "sigmoid",
+    "broadcast_shape",
     "one_hot",
-    "scale_train_test",
     "select_classes",
     "shuffle_together",
-    "sigmoid",
     "train_test_split",
+    "scale_train_test",
+    "iterate_minibatches",
 ]
