@@ -30,6 +30,14 @@ class Progress:
         """``(status, detail)`` of ``kata``, or None when none of its tests ran."""
         return (self._status[kata], self._detail[kata]) if kata in self._status else None
 
+    def as_dict(self, course_order: list[str]) -> dict[str, dict[str, str]]:
+        """``{kata: {"status": ..., "detail": ...}}`` for the katas whose tests ran, in course order."""
+        return {
+            kata: {"status": self._status[kata], "detail": self._detail[kata]}
+            for kata in course_order
+            if kata in self._status
+        }
+
     def table(self, course_order: list[str]) -> str:
         """Counts per chapter and the next kata to work on, in course order."""
         counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATUSES, 0))

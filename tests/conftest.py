@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Generator
+from pathlib import Path
 
 import hypothesis
 import pytest
@@ -48,11 +50,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--mutant", metavar="ID", help="run the reference with this mutant (kata:name) in its kata's place")
     group.addoption("--authoring", action="store_true", help="also run the maintainers' authoring checks")
+    group.addoption("--kata-report", metavar="PATH", help="write each exercises kata's status as JSON to PATH")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "kata(name): the kata (chapterN.function) the test checks")
     config.addinivalue_line("markers", "authoring: a maintainers' check of the trees (run with --authoring)")
+    config.addinivalue_line("markers", "slow: trains on MNIST or times an epoch (deselect with -m 'not slow')")
     config.stash[PROGRESS] = Progress()
     mutant_id = config.getoption("--mutant")
     if mutant_id:
@@ -126,10 +130,15 @@ def pytest_runtest_makereport(
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    table = config.stash[PROGRESS].table([kata.qualname for kata in katas()])
+    progress = config.stash[PROGRESS]
+    course_order = [kata.qualname for kata in katas()]
+    table = progress.table(course_order)
     if table:
         terminalreporter.section("kata progress: exercises/")
         terminalreporter.write_line(table)
+    report_path = config.getoption("--kata-report")
+    if report_path:
+        Path(report_path).write_text(json.dumps(progress.as_dict(course_order), indent=2))
 
 
 def _load(loader: Callable[[], data.Dataset]) -> data.Dataset:
