@@ -373,6 +373,6 @@ def _unavailable_message(spec: DatasetSpec, folder: Path, missing: list[str], fa
         f"Tried:\n{tried}\n"
         "To fix it, do one of:\n"
         f"  - set KATA_DATA_MIRROR to a folder or URL laid out as <mirror>/{spec.name}/<file>.gz;\n"
-        f"  - download the missing <file>.gz by hand from {spec.mirrors[0]} into {folder}/;\n"
+        f"  - download the missing <file>.gz by hand (from one of the URLs above) into {folder}/;\n"
         "  - set KATA_DATA_DIR to a folder that already holds the dataset."
     )

@@ -77,6 +77,8 @@ def _all_katas() -> tuple[Kata, ...]:
     result = []
     for name in chapters():
         package = importlib.import_module(f"reference.{name}")
+        if not hasattr(package, "__all__"):
+            raise LookupError(f"reference/{name}/__init__.py must list its katas, in course order, in __all__")
         for function_name in package.__all__:
             module = getattr(package, function_name).__module__.rsplit(".", 1)[1]
             result.append(Kata(name, module, function_name))

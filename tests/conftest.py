@@ -3,7 +3,8 @@
 * Every test that takes the ``impl`` fixture runs once per implementation
   (``--impl exercises|reference|both``); its id ends ``[exercises]`` or
   ``[reference]``, and ``impl.chapter1.normalize`` is that tree's function.
-* Such a test names its kata with ``@pytest.mark.kata("chapter1.normalize")``.
+* Such a test names its kata with ``@pytest.mark.kata("chapter1.normalize")``
+  (a string literal, so the authoring checks can find every kata's tests).
 * When an exercises test reaches a stub, it is reported as skipped with the
   reason ``todo: exercises.chapter1.arrays.normalize`` (the stub actually
   reached); the run ends with a done / todo / wrong table per chapter.
