@@ -1,0 +1,72 @@
+"""2.3 Mini-batch gradient descent: linear and logistic regression, batch by batch."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+from ..chapter1 import iterate_minibatches, sigmoid
+from .losses import binary_cross_entropy, mse_loss
+
+
+def minibatch_gradient_descent(
+    X: NDArray[np.floating],
+    y: NDArray[np.floating],
+    W: NDArray[np.floating],
+    b: NDArray[np.floating],
+    lr: float,
+    num_epochs: int,
+    batch_size: int,
+    rng: np.random.Generator,
+    model: str = "linear",
+) -> tuple[NDArray[np.floating], NDArray[np.floating], list[float]]:
+    """Train ``W`` and ``b`` with mini-batch gradient descent, one update per batch.
+
+    The posts call this ``gradient_descent`` too; here it has its own name so
+    that it and the full-batch version of 2.2 live side by side.
+
+    Every epoch shuffles the samples with ``rng`` (one permutation for ``X`` and
+    ``y`` together, so each row keeps its target) and cuts them into batches of
+    ``batch_size`` rows; the last batch holds the ``n % batch_size`` leftovers
+    when there are any, and is kept. Chapter 1's
+    ``iterate_minibatches(X, y, batch_size, rng)`` does exactly this. For each
+    batch of ``m`` rows (``m`` is the batch's real size, smaller for a partial
+    last batch):
+
+        model="linear":    y_pred = X_b @ W + b,  loss MSE,
+                           dW = (2/m) X_b.T @ (y_pred - y_b),  db = (2/m) sum(y_pred - y_b)
+        model="logistic":  A = sigmoid(X_b @ W + b)  (chapter 1's sigmoid),
+                           loss binary cross-entropy,
+                           dW = (1/m) X_b.T @ (A - y_b),  db = (1/m) sum(A - y_b)
+        then               W = W - lr * dW,  b = b - lr * db
+
+    (The logistic gradient has no 2: for a sigmoid with cross-entropy the
+    derivative of the loss with respect to ``Z`` is simply ``(A - y) / m``.)
+    After each epoch, record the loss on the whole training set at the new
+    parameters (``mse_loss`` or ``binary_cross_entropy``). Draw all randomness
+    from ``rng``, never from ``np.random``; the caller's ``W`` and ``b`` are not
+    modified, and float32 inputs give float32 results.
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+        y: targets, shape ``(n, 1)``: real numbers for "linear", labels 0 or 1
+            for "logistic".
+        W: initial weights, shape ``(d, 1)``. Not modified.
+        b: initial bias, shape ``(1, 1)``. Not modified.
+        lr: the learning rate.
+        num_epochs: passes over the data, at least 1.
+        batch_size: rows per batch, at least 1 (``batch_size >= n`` is full-batch).
+        rng: the random generator that shuffles, e.g. ``np.random.default_rng(0)``.
+        model: ``"linear"`` (linear regression) or ``"logistic"`` (logistic regression).
+
+    Returns:
+        ``(W, b, loss_history)``: new arrays of shapes ``(d, 1)`` and ``(1, 1)``,
+        and a list of ``num_epochs`` Python floats.
+
+    Raises:
+        ValueError: for an unknown ``model``, a shape that does not fit (the
+            message names the argument and its shape), ``num_epochs < 1`` or
+            ``batch_size < 1``.
+    """
+    raise NotImplementedError("todo: minibatch_gradient_descent")

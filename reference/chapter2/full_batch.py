@@ -1,0 +1,81 @@
+"""2.2 Gradient descent for optimization: full-batch linear regression."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+from .losses import mse_loss
+
+
+def gradient_descent(
+    X: NDArray[np.floating],
+    y: NDArray[np.floating],
+    W: NDArray[np.floating],
+    b: NDArray[np.floating],
+    lr: float,
+    num_iterations: int,
+) -> tuple[NDArray[np.floating], NDArray[np.floating], list[float]]:
+    """Fit a linear regression ``y_pred = X @ W + b`` by full-batch gradient descent on the MSE.
+
+    Each iteration uses all ``n`` samples:
+
+        y_pred = X @ W + b
+        loss   = mean((y_pred - y)^2)                  (record it: mse_loss)
+        dW     = (2/n) * X.T @ (y_pred - y)            shape (d, 1)
+        db     = (2/n) * sum over rows of (y_pred - y)  shape (1, 1)
+        W      = W - lr * dW,   b = b - lr * db
+
+    The factor is 2/n, the exact gradient of the loss that is reported:
+    d/dW of (1/n) sum (x_i W + b - y_i)^2 is (2/n) sum x_i^T (x_i W + b - y_i).
+    The posts write ``X.T @ (y_pred - y) / n``, half the gradient (errata):
+    a numerical-gradient check shows the factor 2.
+
+    ``loss_history[i]`` is the MSE *before* update ``i`` (at the parameters the
+    gradient is computed from), so ``loss_history[0]`` is the initial loss.
+    Build new arrays (``W = W - lr * dW``, not ``W -= ...``): the caller's ``W``
+    and ``b`` stay untouched. With X, y, W and b all float32 the arithmetic and
+    the results are float32 (Python floats such as ``lr`` and ``2 / n`` do not
+    upcast).
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+        y: targets, shape ``(n, 1)``.
+        W: initial weights, shape ``(d, 1)``. Not modified.
+        b: initial bias, shape ``(1, 1)``. Not modified.
+        lr: the learning rate (step size).
+        num_iterations: the number of updates, at least 1.
+
+    Returns:
+        ``(W, b, loss_history)``: new arrays of shapes ``(d, 1)`` and ``(1, 1)``,
+        and a list of ``num_iterations`` Python floats.
+
+    Raises:
+        ValueError: if a shape does not fit (the message names the argument and
+            its shape) or ``num_iterations < 1``.
+    """
+    X, y, W, b = _check_linear_model(X, y, W, b)
+    if num_iterations < 1:
+        raise ValueError(f"num_iterations must be at least 1; got {num_iterations}")
+    n = X.shape[0]
+    loss_history = []
+    for _ in range(num_iterations):
+        y_pred = X @ W + b
+        loss_history.append(mse_loss(y_pred, y))
+        error = y_pred - y
+        W = W - lr * (2 / n) * (X.T @ error)
+        b = b - lr * (2 / n) * np.sum(error, axis=0, keepdims=True)
+    return W, b, loss_history
+
+
+def _check_linear_model(
+    X: NDArray[np.floating], y: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    X, y, W, b = (as_float_array(name, value) for name, value in (("X", X), ("y", y), ("W", W), ("b", b)))
+    require_ndim("X", X, 2, "(n, d)")
+    n, d = X.shape
+    for name, value, shape in (("y", y, (n, 1)), ("W", W, (d, 1)), ("b", b, (1, 1))):
+        if value.shape != shape:
+            raise ValueError(f"{name} must have shape {shape} for X of shape {X.shape}; got shape {value.shape}")
+    return X, y, W, b

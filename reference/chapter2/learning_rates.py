@@ -1,0 +1,125 @@
+"""Learning rates: the Hessian of the MSE sets the largest rate that does not diverge."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+from .full_batch import gradient_descent
+from .losses import mse_loss
+
+
+def mse_hessian(X: NDArray[np.floating]) -> NDArray[np.floating]:
+    """The Hessian of the linear-regression MSE with respect to ``(W, b)``.
+
+    Stack the parameters as ``theta = (W[0, 0], ..., W[d-1, 0], b[0, 0])`` and
+    append a column of ones to ``X``: ``X1 = [X, 1]`` of shape ``(n, d + 1)``,
+    so that ``y_pred = X1 @ theta``. The loss ``L = (1/n) ||X1 theta - y||^2``
+    is quadratic in ``theta``; its gradient is ``(2/n) X1.T (X1 theta - y)`` and
+    its matrix of second derivatives, the same at every ``theta`` and
+    independent of ``y``, is
+
+        H = (2/n) * X1.T @ X1          shape (d + 1, d + 1), symmetric
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+
+    Returns:
+        ``H``, shape ``(d + 1, d + 1)``, in ``X``'s float dtype; the last row and
+        column belong to the bias.
+
+    Raises:
+        ValueError: if ``X`` is not 2-D.
+    """
+    X = as_float_array("X", X)
+    require_ndim("X", X, 2, "(n, d)")
+    n = X.shape[0]
+    X1 = np.hstack([X, np.ones((n, 1), dtype=X.dtype)])
+    return (2 / n) * (X1.T @ X1)
+
+
+def divergence_threshold(X: NDArray[np.floating]) -> float:
+    """The learning rate ``2 / lambda_max`` above which full-batch gradient descent diverges.
+
+    On a quadratic loss, one gradient step multiplies the distance to the
+    minimum along each eigenvector of the Hessian ``H`` by ``1 - lr * lambda``.
+    Every factor has magnitude below 1 exactly when ``lr < 2 / lambda_max``,
+    with ``lambda_max`` the largest eigenvalue of ``H = mse_hessian(X)``
+    (``np.linalg.eigvalsh`` gives the eigenvalues of a symmetric matrix).
+    Above that rate the error along the top eigenvector grows by
+    ``|1 - lr * lambda_max| > 1`` every step: the loss explodes.
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+
+    Returns:
+        ``2 / lambda_max`` as a Python ``float``.
+
+    Raises:
+        ValueError: if ``X`` is not 2-D.
+    """
+    return float(2 / np.linalg.eigvalsh(mse_hessian(X)).max())
+
+
+def learning_rate_sweep(
+    X: NDArray[np.floating],
+    y: NDArray[np.floating],
+    learning_rates: Sequence[float],
+    num_iterations: int,
+    tolerance: float = 1e-6,
+) -> dict[float, str]:
+    """Run 2.2's ``gradient_descent`` at each rate and say whether it converged, crawled or diverged.
+
+    For each ``lr``, train from ``W = 0``, ``b = 0`` (``X``'s dtype) for
+    ``num_iterations`` and measure the final loss ``L_final`` (the MSE at the
+    returned parameters). Compare it with the starting loss ``L_0`` (at zero
+    parameters) and the best achievable loss ``L_min`` (least squares:
+    ``np.linalg.lstsq`` on ``[X, 1]``):
+
+        "diverged"   L_final > L_0, or not finite (it overflowed)
+        "converged"  L_final - L_min <= tolerance * (L_0 - L_min)
+        "slow"       otherwise: the loss went down, but not that far
+
+    A diverging run can overflow: run it inside
+    ``np.errstate(over="ignore", invalid="ignore")`` so that its inf or nan
+    is a result ("diverged"), not a RuntimeWarning.
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+        y: targets, shape ``(n, 1)``.
+        learning_rates: the rates to try.
+        num_iterations: gradient-descent iterations per rate, at least 1.
+        tolerance: the fraction of the initial excess loss that may remain.
+
+    Returns:
+        A dict from each rate to ``"converged"``, ``"slow"`` or ``"diverged"``.
+
+    Raises:
+        ValueError: if a shape does not fit or ``num_iterations < 1``
+            (from ``gradient_descent``).
+    """
+    X = as_float_array("X", X)
+    y = as_float_array("y", y)
+    require_ndim("X", X, 2, "(n, d)")
+    n, d = X.shape
+    W0 = np.zeros((d, 1), dtype=X.dtype)
+    b0 = np.zeros((1, 1), dtype=X.dtype)
+    X1 = np.hstack([X, np.ones((n, 1), dtype=X.dtype)])
+    theta = np.linalg.lstsq(X1, y, rcond=None)[0]
+    loss_min = mse_loss(X1 @ theta, y)
+    loss_0 = mse_loss(X @ W0 + b0, y)
+    outcomes = {}
+    for lr in learning_rates:
+        with np.errstate(over="ignore", invalid="ignore"):
+            W, b, _ = gradient_descent(X, y, W0, b0, lr, num_iterations)
+            loss_final = mse_loss(X @ W + b, y)
+        if not np.isfinite(loss_final) or loss_final > loss_0:
+            outcomes[lr] = "diverged"
+        elif loss_final - loss_min <= tolerance * (loss_0 - loss_min):
+            outcomes[lr] = "converged"
+        else:
+            outcomes[lr] = "slow"
+    return outcomes
