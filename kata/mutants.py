@@ -115,7 +115,9 @@ def run_one(chosen: Mutant) -> Outcome:
         "-x", "-q", "--no-header", "-p", "no:cacheprovider", "--benchmark-disable",
         "--impl", "reference", "--kata", chosen.kata, "--mutant", chosen.id,
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT, env=os.environ.copy())
+    # Mutants run side by side: one BLAS thread each, or the threads oversubscribe the cores.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT, env=env)
     if result.returncode == 1:
         failed = re.search(r"^(?:FAILED|ERROR) (\S+)", result.stdout, re.MULTILINE)
         return Outcome(chosen, "killed", f"by {failed.group(1)}" if failed else "")

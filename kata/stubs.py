@@ -53,7 +53,11 @@ def stub_source(source: str) -> str:
                 blocks.append(_stub(lines, node))
         elif isinstance(node, _KEPT_STATEMENTS) and _is_public(node):
             blocks.append("\n".join(lines[_first_line(node) - 1 : node.end_lineno]))
-    text = "\n\n".join(head) + "".join(f"\n\n\n{block}" for block in blocks)
+    text = "\n\n".join(head)
+    for index, block in enumerate(blocks):
+        # isort's rule: one blank line between the imports and a constant, two before a def or class.
+        after_imports = index == 0 and bool(imports) and not block.startswith(("def ", "class ", "@"))
+        text += ("\n\n" if after_imports else "\n\n\n") + block
     return text.lstrip("\n") + "\n"
 
 

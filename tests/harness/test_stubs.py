@@ -45,7 +45,6 @@ import numpy as np
 
 from .._checks import require_ndim
 
-
 SCALE = 2.0
 
 

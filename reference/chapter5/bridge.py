@@ -1,0 +1,88 @@
+"""5.5 The bridge: the same network in both notations.
+
+Chapters 1-4 put examples in rows: ``X_row`` is ``(m, n_x)``, a layer computes
+``Z_row = A_row W_row + b_row`` with ``W_row`` of shape ``(n_in, n_out)`` and
+``b_row`` of shape ``(1, n_out)``. This chapter puts examples in columns:
+``Z = W A + b`` with ``W`` of shape ``(n_out, n_in)`` and ``b`` of shape
+``(n_out, 1)``. Transposing the column-major equation,
+
+    Z^T = (W A + b)^T = A^T W^T + b^T
+
+is the row-major one with ``X_row = X^T``, ``W_row = W^T`` and ``b_row = b^T``.
+Activations act element-wise (softmax per example, a column here and a row
+there), so every activation, prediction and cost agrees, and so does every
+gradient: ``dW_row = dW^T`` and ``db_row = db^T``. One network, two notations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def parameters_to_row_major(parameters: dict[str, NDArray[np.floating]]) -> list[NDArray[np.floating]]:
+    """This chapter's ``{"W1", "b1", ..., "WL", "bL"}`` as chapters 3-4's ``[W1, b1, ..., WL, bL]``.
+
+    Each array is transposed: ``W[l]`` ``(n[l], n[l-1])`` becomes
+    ``(n[l-1], n[l])`` and ``b[l]`` ``(n[l], 1)`` becomes ``(1, n[l])``.
+    The list is in the argument order of chapter 3's ``forward_mlp`` and
+    chapter 4's ``forward_mlp_3layer``, so with ``X`` of shape ``(n_x, m)``:
+    ``forward_mlp(X.T, *parameters_to_row_major(parameters))``. The arrays are
+    C-contiguous copies (``np.ascontiguousarray(W.T)``), not views: training the
+    row-major copy in place never changes the column-major original.
+
+    Args:
+        parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``, shaped as in
+            this chapter. Not modified.
+
+    Returns:
+        ``[W1_row, b1_row, ..., WL_row, bL_row]``, in the parameters' float dtype.
+
+    Raises:
+        ValueError: if a name is missing or a ``b`` is not a column ``(n, 1)``.
+    """
+    L = len(parameters) // 2
+    row_major = []
+    for layer in range(1, L + 1):
+        if f"W{layer}" not in parameters or f"b{layer}" not in parameters:
+            raise ValueError(f"parameters must be named W1, b1, ..., W{L}, b{L}; got {list(parameters)}")
+        W, b = parameters[f"W{layer}"], parameters[f"b{layer}"]
+        if b.shape != (W.shape[0], 1):
+            raise ValueError(f"b{layer} must have shape (n[{layer}], 1) = {(W.shape[0], 1)}; got {b.shape}")
+        row_major += [np.ascontiguousarray(W.T), np.ascontiguousarray(b.T)]
+    return row_major
+
+
+def parameters_to_column_major(weights_and_biases: Sequence[NDArray[np.floating]]) -> dict[str, NDArray[np.floating]]:
+    """Chapters 3-4's ``[W1, b1, ..., WL, bL]`` (or their gradients) as this chapter's dict.
+
+    The inverse of ``parameters_to_row_major``: ``W_row`` ``(n_in, n_out)``
+    becomes ``W[l] = W_row^T`` ``(n_out, n_in)``, ``b_row`` ``(1, n_out)``
+    becomes ``b[l] = b_row^T`` ``(n_out, 1)``; C-contiguous copies again. It
+    converts gradients too: ``backward_mlp``'s ``(grad_W1, grad_b1, grad_W2, grad_b2)``
+    become ``{"W1": dW1, "b1": db1, ...}`` in this chapter's shapes.
+
+    Args:
+        weights_and_biases: ``2L`` arrays, alternating weights ``(n_in, n_out)``
+            and biases ``(1, n_out)``. Not modified.
+
+    Returns:
+        ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``.
+
+    Raises:
+        ValueError: if the number of arrays is odd or zero, or a bias is not a
+            row ``(1, n_out)`` matching its weights.
+    """
+    if len(weights_and_biases) == 0 or len(weights_and_biases) % 2:
+        raise ValueError(f"expected W1, b1, ..., WL, bL: an even number of arrays; got {len(weights_and_biases)}")
+    parameters = {}
+    for index in range(0, len(weights_and_biases), 2):
+        layer = index // 2 + 1
+        W_row, b_row = weights_and_biases[index], weights_and_biases[index + 1]
+        if b_row.shape != (1, W_row.shape[1]):
+            raise ValueError(f"bias {layer} must have shape (1, n_out) = {(1, W_row.shape[1])}; got {b_row.shape}")
+        parameters[f"W{layer}"] = np.ascontiguousarray(W_row.T)
+        parameters[f"b{layer}"] = np.ascontiguousarray(b_row.T)
+    return parameters

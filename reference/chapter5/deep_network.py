@@ -1,0 +1,482 @@
+"""5.3 The L-layer network with caches, in column-major notation.
+
+Examples are columns. Layer ``l`` (1 to L) has ``n[l]`` units, ``n[0] = n_x``;
+its parameters are ``W[l]`` of shape ``(n[l], n[l-1])`` and ``b[l]`` of shape
+``(n[l], 1)``, kept in one dict ``{"W1": ..., "b1": ..., "W2": ...}``. With
+``A[0] = X`` of shape ``(n_x, m)``:
+
+    Z[l] = W[l] A[l-1] + b[l]          (n[l], m); b broadcasts over the m columns
+    A[l] = g[l](Z[l])                  ReLU for l < L; sigmoid or softmax for l = L
+
+Every forward function returns a cache (what its backward twin needs) and
+every backward function consumes one. The backward functions follow the lecture
+notes' convention: ``dA[l]`` and ``dZ[l]`` hold one column per example, the
+derivative of that example's loss (so ``dZ[L] = A[L] - Y``), and the ``1/m``
+of the cost ``J = (1/m) sum_i L(i)`` enters only in ``dW`` and ``db``:
+
+    dZ[l]   = dA[l] * g'(Z[l])         element-wise
+    dW[l]   = (1/m) dZ[l] A[l-1]^T     shape of W[l]
+    db[l]   = (1/m) sum of dZ[l] over its columns (axis=1, keepdims=True): shape of b[l]
+    dA[l-1] = W[l]^T dZ[l]             shape of A[l-1]
+
+so ``dW[l]`` and ``db[l]`` are exactly dJ/dW[l] and dJ/db[l]. Every gradient has
+the shape of what it differentiates: that rule finds most bugs before any
+number is checked.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from numpy.typing import DTypeLike, NDArray
+
+from .._checks import as_float_array, require_ndim, require_same_shape
+from ..chapter1 import sigmoid
+
+Activation = Literal["relu", "sigmoid", "softmax"]
+Output = Literal["sigmoid", "softmax"]
+LinearCache = tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]
+Cache = tuple[LinearCache, NDArray[np.floating]]
+
+
+def initialize_parameters_deep(
+    layer_dims: list[int], rng: np.random.Generator, dtype: DTypeLike = np.float32
+) -> dict[str, NDArray[np.floating]]:
+    """He-initialized parameters of an L-layer network.
+
+    For ``l = 1 .. L`` (``L = len(layer_dims) - 1``)::
+
+        W[l] = rng.standard_normal((n[l], n[l-1])) * sqrt(2 / n[l-1])
+        b[l] = zeros((n[l], 1))
+
+    drawn in the order W1, W2, ..., WL. The lecture notes scale by 0.01; with
+    ReLU layers that makes every activation shrink layer after layer and a deep
+    network barely trains. He's scale ``sqrt(2 / n[l-1])`` keeps the variance
+    of the activations roughly constant through ReLU layers. The biases start at
+    0: the random weights already make the units differ. ``b[l]`` is a column
+    ``(n[l], 1)``, never a rank-1 array ``(n[l],)``, which would broadcast
+    along the wrong axis.
+
+    Args:
+        layer_dims: ``[n[0], n[1], ..., n[L]]``, at least two positive ints
+            (``n[0]`` is the number of input features).
+        rng: the random generator (the global ``np.random`` is never used).
+        dtype: the float dtype of every array (float32 by default).
+
+    Returns:
+        ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``, in that order.
+
+    Raises:
+        ValueError: if ``layer_dims`` has fewer than two entries or one is not positive.
+    """
+    if len(layer_dims) < 2 or any(n < 1 for n in layer_dims):
+        raise ValueError(f"layer_dims must list at least two positive layer sizes; got {layer_dims}")
+    parameters = {}
+    for layer in range(1, len(layer_dims)):
+        n, n_prev = layer_dims[layer], layer_dims[layer - 1]
+        parameters[f"W{layer}"] = (rng.standard_normal((n, n_prev)) * np.sqrt(2.0 / n_prev)).astype(dtype)
+        parameters[f"b{layer}"] = np.zeros((n, 1), dtype=dtype)
+    return parameters
+
+
+def linear_forward(
+    A: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
+) -> tuple[NDArray[np.floating], LinearCache]:
+    """The linear part of a layer: ``Z = W A + b``.
+
+    ``W @ A`` is ``(n[l], m)``; ``b`` of shape ``(n[l], 1)`` is added to every
+    column by broadcasting. The cache ``(A, W, b)`` is what ``linear_backward``
+    needs.
+
+    Args:
+        A: the previous layer's activations ``A[l-1]``, shape ``(n[l-1], m)``.
+        W: shape ``(n[l], n[l-1])``.
+        b: shape ``(n[l], 1)``; a rank-1 ``(n[l],)`` is an error.
+
+    Returns:
+        ``(Z, (A, W, b))`` with ``Z`` of shape ``(n[l], m)`` and the inputs' float dtype.
+
+    Raises:
+        ValueError: if ``W.shape[1] != A.shape[0]`` or ``b`` is not ``(W.shape[0], 1)``
+            (the message gives the shapes).
+    """
+    A, W, b = _check_layer(A, W, b)
+    Z = W @ A + b
+    return Z, (A, W, b)
+
+
+def linear_activation_forward(
+    A_prev: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating], activation: Activation
+) -> tuple[NDArray[np.floating], Cache]:
+    """One layer: ``Z = W A_prev + b``, then ``A = g(Z)``.
+
+    ``g`` is, element-wise, ``relu(z) = max(z, 0)`` or ``sigmoid(z)``
+    (chapter 1's stable sigmoid), or ``softmax``, which works on each column
+    (one example): ``softmax(Z)[k, i] = exp(Z[k, i] - c_i) / sum_j exp(Z[j, i] - c_i)``
+    with ``c_i = max_j Z[j, i]`` subtracted so that no exp overflows; each
+    column then sums to 1.
+
+    Args:
+        A_prev: shape ``(n[l-1], m)``.
+        W: shape ``(n[l], n[l-1])``.
+        b: shape ``(n[l], 1)``.
+        activation: ``"relu"``, ``"sigmoid"`` or ``"softmax"``.
+
+    Returns:
+        ``(A, cache)``: ``A`` of shape ``(n[l], m)`` and the inputs' float dtype;
+        ``cache = (linear_cache, Z)`` with ``linear_cache = (A_prev, W, b)``
+        from ``linear_forward``.
+
+    Raises:
+        ValueError: for an unknown activation, or as ``linear_forward``.
+    """
+    if activation not in ("relu", "sigmoid", "softmax"):
+        raise ValueError(f"activation must be 'relu', 'sigmoid' or 'softmax'; got {activation!r}")
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    return _activate(Z, activation), (linear_cache, Z)
+
+
+def L_model_forward(
+    X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]], output: Output = "sigmoid"
+) -> tuple[NDArray[np.floating], list[Cache]]:
+    """The forward pass of the L-layer network: [LINEAR -> RELU] x (L-1) -> LINEAR -> output.
+
+    ``A[0] = X``; layers ``1 .. L-1`` use ReLU and layer ``L`` uses ``output``:
+    ``"sigmoid"`` for binary labels (``n[L] = 1``, the lecture notes' network),
+    ``"softmax"`` for one-hot classes (``n[L] = k``, e.g. the 10 digits of
+    MNIST). ``L = len(parameters) // 2``.
+
+    Args:
+        X: shape ``(n_x, m)``, one example per column.
+        parameters: ``{"W1", "b1", ..., "WL", "bL"}`` as ``initialize_parameters_deep``.
+            Not modified.
+        output: the last layer's activation, ``"sigmoid"`` or ``"softmax"``.
+
+    Returns:
+        ``(AL, caches)``: ``AL`` of shape ``(n[L], m)`` and ``X``'s float dtype;
+        ``caches`` a list of the L caches of ``linear_activation_forward``,
+        ``caches[l - 1]`` for layer ``l``.
+
+    Raises:
+        ValueError: for an unknown output, or a parameter shape that does not fit.
+    """
+    if output not in ("sigmoid", "softmax"):
+        raise ValueError(f"output must be 'sigmoid' or 'softmax'; got {output!r}")
+    L = len(parameters) // 2
+    caches = []
+    A = as_float_array("X", X)
+    for layer in range(1, L + 1):
+        activation: Activation = "relu" if layer < L else output
+        A, cache = linear_activation_forward(A, parameters[f"W{layer}"], parameters[f"b{layer}"], activation)
+        caches.append(cache)
+    return A, caches
+
+
+def compute_cost(AL: NDArray[np.floating], Y: NDArray[np.floating], output: Output = "sigmoid") -> float:
+    """The cross-entropy cost ``J``, averaged over the ``m`` examples (columns).
+
+    ``"sigmoid"``: ``J = -(1/m) sum(Y * log(AL) + (1 - Y) * log(1 - AL))``
+    (binary cross-entropy; the sum runs over every entry, so a single output
+    row gives the lecture notes' formula). ``"softmax"``:
+    ``J = -(1/m) sum(Y * log(AL))`` with one-hot columns ``Y``. ``AL`` is
+    clipped to ``[eps, 1 - eps]`` with ``eps = np.finfo(AL.dtype).eps`` first,
+    so a saturated prediction of exactly 0 or 1 costs a large finite amount,
+    never ``inf`` or ``nan``.
+
+    Args:
+        AL: predictions, shape ``(n[L], m)``, in [0, 1].
+        Y: labels of the same shape: 0/1 for ``"sigmoid"``, one-hot columns for
+            ``"softmax"``. A rank-1 ``(m,)`` against ``(1, m)`` is an error.
+        output: which cost, matching the network's output layer.
+
+    Returns:
+        ``J`` as a Python float.
+
+    Raises:
+        ValueError: if ``AL`` and ``Y`` differ in shape, are not 2-D, or ``output`` is unknown.
+    """
+    AL = as_float_array("AL", AL)
+    Y = as_float_array("Y", Y)
+    require_ndim("AL", AL, 2, "(n[L], m)")
+    require_same_shape("AL", AL, "Y", Y)
+    if output not in ("sigmoid", "softmax"):
+        raise ValueError(f"output must be 'sigmoid' or 'softmax'; got {output!r}")
+    m = AL.shape[1]
+    eps = np.finfo(AL.dtype).eps
+    AL = np.clip(AL, eps, 1 - eps)
+    log_likelihood = Y * np.log(AL) + (1 - Y) * np.log1p(-AL) if output == "sigmoid" else Y * np.log(AL)
+    return -float(np.sum(log_likelihood)) / m
+
+
+def linear_backward(
+    dZ: NDArray[np.floating], cache: LinearCache
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    """The linear part of a layer's backward pass.
+
+    With ``(A_prev, W, b) = cache`` and ``m = A_prev.shape[1]``::
+
+        dW      = (1/m) dZ A_prev^T                          (n[l], n[l-1])
+        db      = (1/m) np.sum(dZ, axis=1, keepdims=True)    (n[l], 1)
+        dA_prev = W^T dZ                                     (n[l-1], m)
+
+    ``db`` sums over the examples (axis 1); summing over axis 0 mixes the units,
+    and without ``keepdims`` the result is a rank-1 ``(n[l],)``. ``dA_prev`` has
+    no ``1/m``: like ``dZ`` it is per example (see the module docstring).
+
+    Args:
+        dZ: shape ``(n[l], m)``.
+        cache: ``(A_prev, W, b)`` from ``linear_forward``, in that order.
+
+    Returns:
+        ``(dA_prev, dW, db)``, shaped like ``A_prev``, ``W`` and ``b``, in ``dZ``'s float dtype.
+
+    Raises:
+        ValueError: if ``dZ`` is not ``(W.shape[0], A_prev.shape[1])``.
+    """
+    A_prev, W, _ = cache
+    dZ = as_float_array("dZ", dZ)
+    expected = (W.shape[0], A_prev.shape[1])
+    if dZ.shape != expected:
+        raise ValueError(
+            f"dZ must have shape (n[l], m) = {expected} for W of shape {W.shape} "
+            f"and A_prev of shape {A_prev.shape}; got {dZ.shape}"
+        )
+    m = A_prev.shape[1]
+    dW = (dZ @ A_prev.T) / m
+    db = np.sum(dZ, axis=1, keepdims=True) / m
+    dA_prev = W.T @ dZ
+    return dA_prev, dW, db
+
+
+def linear_activation_backward(
+    dA: NDArray[np.floating], cache: Cache, activation: Activation
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    """One layer's backward pass: ``dZ = dA * g'(Z)``, then ``linear_backward``.
+
+    With ``(linear_cache, Z) = cache``:
+
+    * ``"relu"``: ``dZ = dA * (Z > 0)``;
+    * ``"sigmoid"``: ``s = sigmoid(Z)``, ``dZ = dA * s * (1 - s)`` (once: the
+      derivative belongs to this layer only);
+    * ``"softmax"``: each column mixes all its units, so the derivative is a
+      matrix per example; its product with ``dA`` is, with ``S = softmax(Z)``,
+      ``dZ = S * (dA - sum(S * dA, axis=0, keepdims=True))``.
+
+    Args:
+        dA: the gradient for this layer's output ``A``, shape ``(n[l], m)``.
+        cache: ``(linear_cache, Z)`` from ``linear_activation_forward``.
+        activation: the activation the forward pass used.
+
+    Returns:
+        ``(dA_prev, dW, db)`` as ``linear_backward``.
+
+    Raises:
+        ValueError: for an unknown activation or if ``dA`` is not shaped like ``Z``.
+    """
+    linear_cache, Z = cache
+    dA = as_float_array("dA", dA)
+    require_same_shape("dA", dA, "Z", Z)
+    if activation == "relu":
+        dZ = dA * (Z > 0)
+    elif activation == "sigmoid":
+        s = sigmoid(Z)
+        dZ = dA * s * (1 - s)
+    elif activation == "softmax":
+        S = _activate(Z, "softmax")
+        dZ = S * (dA - np.sum(S * dA, axis=0, keepdims=True))
+    else:
+        raise ValueError(f"activation must be 'relu', 'sigmoid' or 'softmax'; got {activation!r}")
+    return linear_backward(dZ, linear_cache)
+
+
+def L_model_backward(
+    AL: NDArray[np.floating], Y: NDArray[np.floating], caches: list[Cache], output: Output = "sigmoid"
+) -> dict[str, NDArray[np.floating]]:
+    """The backward pass of the L-layer network: the gradients of ``compute_cost``.
+
+    Start at the output: for both sigmoid with binary cross-entropy and softmax
+    with cross-entropy, ``dZ[L] = AL - Y`` (the lecture notes write
+    ``dA[L] = -(Y / AL - (1 - Y) / (1 - AL))`` and multiply by ``sigmoid'(Z[L])``;
+    the product simplifies to ``AL - Y``, which also never divides by a
+    prediction that rounded to 0 or 1). Do not multiply ``AL - Y`` by
+    ``sigmoid'`` again. Then ``linear_backward`` with ``caches[L - 1]``'s linear
+    cache gives ``dW[L], db[L]`` and ``dA[L-1]``, and for ``l = L-1`` down to 1,
+    ``linear_activation_backward(dA[l], caches[l - 1], "relu")``: the caches are
+    used in reverse order, each with its own layer.
+
+    Args:
+        AL: the output of ``L_model_forward``, shape ``(n[L], m)``.
+        Y: labels of the same shape (0/1 or one-hot columns).
+        caches: the caches of ``L_model_forward``. Not modified; the parameters
+            they hold are not updated here.
+        output: the output activation the forward pass used.
+
+    Returns:
+        ``{"dW1": ..., "db1": ..., ..., "dWL": ..., "dbL": ...}``, each shaped
+        like its parameter, in ``AL``'s float dtype.
+
+    Raises:
+        ValueError: if ``AL`` and ``Y`` differ in shape, or ``output`` is unknown.
+    """
+    AL = as_float_array("AL", AL)
+    Y = as_float_array("Y", Y).astype(AL.dtype, copy=False)
+    require_same_shape("AL", AL, "Y", Y)
+    if output not in ("sigmoid", "softmax"):
+        raise ValueError(f"output must be 'sigmoid' or 'softmax'; got {output!r}")
+    L = len(caches)
+    grads = {}
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, caches[L - 1][0])
+    for layer in range(L - 1, 0, -1):
+        dA, grads[f"dW{layer}"], grads[f"db{layer}"] = linear_activation_backward(dA, caches[layer - 1], "relu")
+    return grads
+
+
+def update_parameters(
+    parameters: dict[str, NDArray[np.floating]], grads: dict[str, NDArray[np.floating]], learning_rate: float
+) -> dict[str, NDArray[np.floating]]:
+    """One gradient-descent step: ``W[l] - learning_rate * dW[l]``, ``b[l] - learning_rate * db[l]``.
+
+    Returns new arrays in a new dict; the caller's ``parameters`` are not
+    changed (write ``W - lr * dW``, not ``W -= lr * dW``, which would also
+    change the arrays that the forward pass's caches hold).
+
+    Args:
+        parameters: ``{"W1", "b1", ..., "WL", "bL"}``. Not modified.
+        grads: ``{"dW1", "db1", ..., "dWL", "dbL"}``, each shaped like its parameter.
+        learning_rate: the step size ``alpha``.
+
+    Returns:
+        The updated parameters, same keys, shapes and float dtype.
+
+    Raises:
+        ValueError: if a gradient's shape differs from its parameter's.
+    """
+    updated = {}
+    for name, value in parameters.items():
+        gradient = grads[f"d{name}"]
+        require_same_shape(name, value, f"d{name}", gradient)
+        updated[name] = value - learning_rate * gradient
+    return updated
+
+
+def predict(
+    X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]], output: Output = "sigmoid"
+) -> NDArray[np.int64]:
+    """The L-layer network's predicted labels.
+
+    ``AL`` from ``L_model_forward``; ``"sigmoid"``: 1 where ``AL > 0.5``, else 0;
+    ``"softmax"``: the class with the largest probability in each column,
+    ``argmax`` over axis 0. (Named ``predict`` as in the lecture notes; the
+    logistic-regression and shallow-network versions are ``predict_logistic``
+    and ``predict_shallow``, since one chapter cannot hold three ``predict``.)
+
+    Args:
+        X: shape ``(n_x, m)``.
+        parameters: as ``L_model_forward``.
+        output: the output activation (``n[L]`` must be 1 for ``"sigmoid"``).
+
+    Returns:
+        int64 labels of shape ``(1, m)``.
+    """
+    AL, _ = L_model_forward(X, parameters, output)
+    if output == "sigmoid":
+        return (AL > 0.5).astype(np.int64)
+    return np.argmax(AL, axis=0, keepdims=True).astype(np.int64)
+
+
+def L_layer_model(
+    X: NDArray[np.floating],
+    Y: NDArray[np.floating],
+    layer_dims: list[int],
+    rng: np.random.Generator,
+    learning_rate: float = 0.0075,
+    num_epochs: int = 3000,
+    batch_size: int | None = None,
+    output: Output = "sigmoid",
+) -> tuple[dict[str, NDArray[np.floating]], list[float]]:
+    """Train the L-layer network with (mini-batch) gradient descent.
+
+    ``parameters = initialize_parameters_deep(layer_dims, rng, X.dtype)`` first;
+    then, every epoch, for each batch of columns: ``L_model_forward``,
+    ``compute_cost``, ``L_model_backward`` and only then ``update_parameters``
+    (updating a layer while the backward pass still runs would give the layers
+    below it gradients of a different network).
+
+    ``batch_size=None`` is the lecture notes' full-batch gradient descent: one
+    step per epoch on all ``m`` columns, in order, without shuffling. With a
+    ``batch_size``, each epoch shuffles the columns with ``rng.permutation(m)``
+    and steps through consecutive batches of ``batch_size`` columns; the last
+    one holds the ``m % batch_size`` left over when that is not 0.
+
+    Args:
+        X: shape ``(n_x, m)`` with ``n_x == layer_dims[0]``. Not modified.
+        Y: shape ``(layer_dims[-1], m)``: 0/1 labels or one-hot columns.
+        layer_dims: ``[n_x, n[1], ..., n[L]]``.
+        rng: the random generator for the initialization and the shuffling.
+        learning_rate: the step size.
+        num_epochs: passes over the data (>= 1).
+        batch_size: columns per step, or None for full batch.
+        output: ``"sigmoid"`` or ``"softmax"``.
+
+    Returns:
+        ``(parameters, costs)``: the trained parameters (``X``'s float dtype) and
+        one cost per epoch: the average of the epoch's batch costs, each
+        weighted by its number of columns and computed before that batch's
+        update (with full batch, the cost before each step).
+
+    Raises:
+        ValueError: if the shapes of ``X``, ``Y`` and ``layer_dims`` disagree,
+            ``num_epochs < 1`` or ``batch_size < 1``.
+    """
+    X = as_float_array("X", X)
+    Y = as_float_array("Y", Y).astype(X.dtype, copy=False)
+    require_ndim("X", X, 2, "(n_x, m)")
+    require_ndim("Y", Y, 2, "(n[L], m)")
+    if X.shape[0] != layer_dims[0] or Y.shape != (layer_dims[-1], X.shape[1]):
+        raise ValueError(
+            f"X of shape {X.shape} and Y of shape {Y.shape} do not fit layer_dims {layer_dims}: "
+            "expected X (layer_dims[0], m) and Y (layer_dims[-1], m)"
+        )
+    if num_epochs < 1 or (batch_size is not None and batch_size < 1):
+        raise ValueError(f"num_epochs and batch_size must be positive; got {num_epochs} and {batch_size}")
+    parameters = initialize_parameters_deep(layer_dims, rng, X.dtype)
+    m = X.shape[1]
+    costs = []
+    for _ in range(num_epochs):
+        order = None if batch_size is None else rng.permutation(m)
+        size = batch_size or m
+        total = 0.0
+        for start in range(0, m, size):
+            columns = slice(start, start + size) if order is None else order[start : start + size]
+            X_batch, Y_batch = X[:, columns], Y[:, columns]
+            AL, caches = L_model_forward(X_batch, parameters, output)
+            total += compute_cost(AL, Y_batch, output) * X_batch.shape[1]
+            grads = L_model_backward(AL, Y_batch, caches, output)
+            parameters = update_parameters(parameters, grads, learning_rate)
+        costs.append(total / m)
+    return parameters, costs
+
+
+def _activate(Z: NDArray[np.floating], activation: Activation) -> NDArray[np.floating]:
+    if activation == "relu":
+        return np.maximum(Z, 0)
+    if activation == "sigmoid":
+        return sigmoid(Z)
+    exp = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return exp / exp.sum(axis=0, keepdims=True)
+
+
+def _check_layer(
+    A: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    A = as_float_array("A", A)
+    W = as_float_array("W", W)
+    b = as_float_array("b", b)
+    require_ndim("A", A, 2, "(n[l-1], m)")
+    require_ndim("W", W, 2, "(n[l], n[l-1])")
+    if W.shape[1] != A.shape[0]:
+        raise ValueError(f"W of shape {W.shape} cannot multiply A of shape {A.shape}: W's columns must equal A's rows")
+    if b.shape != (W.shape[0], 1):
+        raise ValueError(f"b must have shape (n[l], 1) = {(W.shape[0], 1)} for W of shape {W.shape}; got {b.shape}")
+    return A, W, b

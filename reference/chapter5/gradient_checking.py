@@ -1,0 +1,149 @@
+"""5.4 Gradient checking in column-major notation.
+
+All of a network's parameters, flattened into one column ``theta`` of shape
+``(N, 1)``, turn the cost into a function of one vector, ``J(theta)``. Its
+derivative along each coordinate, by centered differences,
+
+    gradapprox[i] = (J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)
+
+is compared with the backward pass's gradients, flattened the same way:
+
+    difference = ||grad - gradapprox||_2 / (||grad||_2 + ||gradapprox||_2)
+
+In float64 with ``eps = 1e-7``, a correct backward pass gives about 1e-7 or
+less; 1e-3 or more means a bug.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+from .deep_network import L_model_forward, Output, compute_cost
+
+
+def dictionary_to_vector(parameters: dict[str, NDArray[np.floating]]) -> NDArray[np.floating]:
+    """Flatten ``{"W1", "b1", ..., "WL", "bL"}`` into one column.
+
+    The order is fixed, whatever the dict's order: ``W1``, ``b1``, ``W2``,
+    ``b2``, ..., ``WL``, ``bL``, each flattened row by row (NumPy's default C
+    order: ``W.reshape(-1)`` gives ``W[0, 0], W[0, 1], ...``).
+    ``vector_to_dictionary`` undoes it.
+
+    Args:
+        parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``. Not modified.
+
+    Returns:
+        ``theta`` of shape ``(N, 1)``, ``N`` the total number of parameters, in
+        the parameters' float dtype.
+
+    Raises:
+        ValueError: if a key ``W{l}`` or ``b{l}`` for ``l = 1 .. len(parameters) // 2`` is missing.
+    """
+    L = len(parameters) // 2
+    names = [f"{kind}{layer}" for layer in range(1, L + 1) for kind in ("W", "b")]
+    missing = [name for name in names if name not in parameters]
+    if missing or len(parameters) != 2 * L:
+        raise ValueError(f"parameters must be named W1, b1, ..., W{L}, b{L}; got {list(parameters)}")
+    return np.concatenate([parameters[name].reshape(-1) for name in names]).reshape(-1, 1)
+
+
+def vector_to_dictionary(theta: NDArray[np.floating], layer_dims: list[int]) -> dict[str, NDArray[np.floating]]:
+    """Unflatten ``theta`` back into ``{"W1", "b1", ..., "WL", "bL"}``.
+
+    The inverse of ``dictionary_to_vector``: take the first ``n[1] * n[0]``
+    entries as ``W1`` of shape ``(n[1], n[0])`` (row by row), the next ``n[1]``
+    as ``b1`` of shape ``(n[1], 1)``, and so on to ``bL``.
+
+    Args:
+        theta: shape ``(N, 1)`` with ``N = sum_l n[l] * (n[l-1] + 1)``. Not modified.
+        layer_dims: ``[n[0], n[1], ..., n[L]]``.
+
+    Returns:
+        The parameters, in ``theta``'s float dtype.
+
+    Raises:
+        ValueError: if ``theta`` is not a column of exactly ``N`` entries.
+    """
+    theta = as_float_array("theta", theta)
+    require_ndim("theta", theta, 2, "(N, 1)")
+    sizes = [layer_dims[layer] * (layer_dims[layer - 1] + 1) for layer in range(1, len(layer_dims))]
+    if theta.shape != (sum(sizes), 1):
+        raise ValueError(
+            f"theta must have shape (N, 1) = {(sum(sizes), 1)} for layer_dims {layer_dims}; got {theta.shape}"
+        )
+    parameters = {}
+    start = 0
+    for layer in range(1, len(layer_dims)):
+        n, n_prev = layer_dims[layer], layer_dims[layer - 1]
+        parameters[f"W{layer}"] = theta[start : start + n * n_prev].reshape(n, n_prev)
+        start += n * n_prev
+        parameters[f"b{layer}"] = theta[start : start + n].reshape(n, 1)
+        start += n
+    return parameters
+
+
+def gradient_check(
+    parameters: dict[str, NDArray[np.floating]],
+    grads: dict[str, NDArray[np.floating]],
+    X: NDArray[np.floating],
+    Y: NDArray[np.floating],
+    output: Output = "sigmoid",
+    epsilon: float = 1e-7,
+) -> float:
+    """How far ``grads`` are from centered differences of ``compute_cost``.
+
+    Work in float64 (convert ``theta``, ``X`` and ``Y``; in float32 the rounding
+    of ``J`` swamps the differences). With ``theta = dictionary_to_vector(parameters)``
+    and ``layer_dims`` read from the ``W`` shapes, for every index ``i``:
+    ``J_plus`` is the cost of ``theta`` with ``theta[i] + epsilon``, ``J_minus``
+    the cost with ``theta[i] - epsilon`` (each on a fresh copy of ``theta``:
+    one nudge at a time), through ``vector_to_dictionary``, ``L_model_forward``
+    and ``compute_cost``; ``gradapprox[i] = (J_plus - J_minus) / (2 * epsilon)``.
+    ``grads`` are flattened in the same order (``dW1, db1, ..., dWL, dbL``).
+
+    Use it to check ``L_model_backward``: pass the gradients it returned for the
+    same ``parameters``, ``X`` and ``Y``.
+
+    Args:
+        parameters: ``{"W1", "b1", ..., "WL", "bL"}``. Not modified.
+        grads: ``{"dW1", "db1", ..., "dWL", "dbL"}``, the gradients to check.
+        X: shape ``(n_x, m)``.
+        Y: labels, shape ``(n[L], m)``.
+        output: the network's output activation, as ``L_model_forward``.
+        epsilon: the nudge.
+
+    Returns:
+        ``||grad - gradapprox|| / (||grad|| + ||gradapprox||)`` as a Python float
+        (0 when both are 0).
+
+    Raises:
+        ValueError: if ``grads`` does not hold exactly one ``d``-named gradient per
+            parameter, shaped like it.
+    """
+    for name, value in parameters.items():
+        if f"d{name}" not in grads or grads[f"d{name}"].shape != value.shape:
+            raise ValueError(f"grads must hold d{name} of shape {value.shape}; got keys {list(grads)}")
+    if len(grads) != len(parameters):
+        raise ValueError(f"grads must hold one gradient per parameter; got keys {list(grads)}")
+    theta = dictionary_to_vector(parameters).astype(np.float64)
+    grad = dictionary_to_vector({name[1:]: value for name, value in grads.items()}).astype(np.float64)
+    X = as_float_array("X", X).astype(np.float64)
+    Y = as_float_array("Y", Y).astype(np.float64)
+    L = len(parameters) // 2
+    layer_dims = [parameters["W1"].shape[1]] + [parameters[f"W{layer}"].shape[0] for layer in range(1, L + 1)]
+
+    def cost(vector: NDArray[np.floating]) -> float:
+        AL, _ = L_model_forward(X, vector_to_dictionary(vector, layer_dims), output)
+        return compute_cost(AL, Y, output)
+
+    gradapprox = np.zeros_like(theta)
+    for i in range(theta.shape[0]):
+        theta_plus = theta.copy()
+        theta_plus[i, 0] += epsilon
+        theta_minus = theta.copy()
+        theta_minus[i, 0] -= epsilon
+        gradapprox[i, 0] = (cost(theta_plus) - cost(theta_minus)) / (2 * epsilon)
+    denominator = float(np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+    return float(np.linalg.norm(grad - gradapprox)) / denominator if denominator > 0 else 0.0

@@ -1,0 +1,634 @@
+"""5.3 The L-layer network with caches: every forward and backward function, training, MNIST."""
+
+import math
+import re
+import time
+
+import numpy as np
+import pytest
+from scipy.special import expit, softmax
+from threadpoolctl import threadpool_limits
+
+from kata.gradcheck import (
+    TOLERANCES,
+    assert_gradients_close,
+    away_from_kinks,
+    numerical_gradient,
+    numerical_vjp,
+)
+from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, no_warnings
+
+# --- the test's own oracle: the network written out in NumPy --------------------------------
+
+
+def names(L):
+    return [f"{kind}{layer}" for layer in range(1, L + 1) for kind in ("W", "b")]
+
+
+def oracle_forward(X, p, output):
+    """Every activation [A0 = X, A1, ..., AL] of [LINEAR -> RELU] x (L-1) -> LINEAR -> output."""
+    L = len(p) // 2
+    activations = [X]
+    for layer in range(1, L + 1):
+        Z = p[f"W{layer}"] @ activations[-1] + p[f"b{layer}"]
+        if layer < L:
+            activations.append(np.maximum(Z, 0))
+        else:
+            activations.append(expit(Z) if output == "sigmoid" else softmax(Z, axis=0))
+    return activations
+
+
+def oracle_cost(X, Y, p, output):
+    AL = oracle_forward(X, p, output)[-1]
+    if output == "sigmoid":
+        return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / X.shape[1])
+    return float(-np.sum(Y * np.log(AL)) / X.shape[1])
+
+
+def random_network(rng, layer_dims, m, output):
+    """float64 parameters, inputs and labels whose hidden pre-activations stay away from ReLU's kink."""
+    while True:
+        p = {}
+        for layer in range(1, len(layer_dims)):
+            p[f"W{layer}"] = rng.normal(
+                0, 1 / math.sqrt(layer_dims[layer - 1]), (layer_dims[layer], layer_dims[layer - 1])
+            )
+            p[f"b{layer}"] = rng.normal(0, 0.3, (layer_dims[layer], 1))
+        X = rng.normal(size=(layer_dims[0], m))
+        Z = [p[f"W{layer}"] @ A + p[f"b{layer}"] for layer, A in enumerate(oracle_forward(X, p, output)[:-1], start=1)]
+        if all(away_from_kinks(z, 0.02) for z in Z[:-1]):
+            break
+    if output == "sigmoid":
+        Y = (rng.random((layer_dims[-1], m)) < 0.5).astype(np.float64)
+    else:
+        Y = np.eye(layer_dims[-1])[rng.integers(0, layer_dims[-1], m)].T
+    return p, X, Y
+
+
+def numeric_gradients(X, Y, p, output):
+    return {f"d{name}": numerical_gradient(lambda: oracle_cost(X, Y, p, output), p[name]) for name in p}
+
+
+def make_caches(X, p, output):
+    """Caches in the specified layout, ((A_prev, W, b), Z), built by the test."""
+    activations = oracle_forward(X, p, output)
+    L = len(p) // 2
+    caches = []
+    for layer in range(1, L + 1):
+        W, b, A_prev = p[f"W{layer}"], p[f"b{layer}"], activations[layer - 1]
+        caches.append(((A_prev, W, b), W @ A_prev + b))
+    return activations[-1], caches
+
+
+def copy_caches(caches):
+    return [((A.copy(), W.copy(), b.copy()), Z.copy()) for (A, W, b), Z in caches]
+
+
+def assert_caches_equal(got, expected, what):
+    for layer, (((A, W, b), Z), ((A0, W0, b0), Z0)) in enumerate(zip(got, expected, strict=True), start=1):
+        for array, original, name in ((A, A0, "A_prev"), (W, W0, "W"), (b, b0, "b"), (Z, Z0, "Z")):
+            if not np.array_equal(array, original):
+                raise AssertionError(
+                    f"{what} changed layer {layer}'s cached {name} in place: a backward pass reads the caches, "
+                    "it never writes to them (and the parameters are updated only after it, by update_parameters)"
+                )
+
+
+# --- initialize_parameters_deep -----------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.initialize_parameters_deep")
+def test_deep_initialization_shapes_follow_the_dimension_rules(impl):
+    p = impl.chapter5.initialize_parameters_deep([5, 4, 3, 1], np.random.default_rng(0))
+    assert list(p) == ["W1", "b1", "W2", "b2", "W3", "b3"], f"keys W1, b1, ..., W3, b3 in order; got {list(p)}"
+    shapes = {"W1": (4, 5), "b1": (4, 1), "W2": (3, 4), "b2": (3, 1), "W3": (1, 3), "b3": (1, 1)}
+    for name, shape in shapes.items():
+        assert_array(p[name], what=f"{name}: W[l] is (n[l], n[l-1]), b[l] is (n[l], 1)", shape=shape, dtype=np.float32)
+    assert all(not np.any(p[f"b{layer}"]) for layer in (1, 2, 3)), "biases start at zero"
+    p64 = impl.chapter5.initialize_parameters_deep([5, 4, 3, 1], np.random.default_rng(0), np.float64)
+    assert_array(p64["W2"], what="W2 with dtype=float64", shape=(3, 4), dtype=np.float64)
+
+
+@pytest.mark.kata("chapter5.initialize_parameters_deep")
+def test_deep_initialization_is_he_scaled(impl):
+    p = impl.chapter5.initialize_parameters_deep([800, 400, 10], np.random.default_rng(1), np.float64)
+    for layer, n_prev in ((1, 800), (2, 400)):
+        std, expected = p[f"W{layer}"].std(), math.sqrt(2 / n_prev)
+        assert abs(std / expected - 1) < 0.05, (
+            f"W{layer}: He initialization draws standard normals times sqrt(2 / n[l-1]) = {expected:.4f}; "
+            f"got std {std:.4f} (the lecture notes' 0.01 stalls deep ReLU networks)"
+        )
+    rng = np.random.default_rng(1)
+    W1 = rng.standard_normal((400, 800)) * math.sqrt(2 / 800)
+    W2 = rng.standard_normal((10, 400)) * math.sqrt(2 / 400)
+    assert_close(p["W1"], W1, what="W1 = rng.standard_normal((n[1], n[0])) * sqrt(2 / n[0]), drawn first", rtol=1e-9)
+    assert_close(p["W2"], W2, what="W2, drawn second", rtol=1e-9)
+
+
+@pytest.mark.kata("chapter5.initialize_parameters_deep")
+@pytest.mark.parametrize("layer_dims", [[5], [], [5, 0, 1]])
+def test_deep_initialization_rejects_bad_layer_dims(impl, layer_dims):
+    with pytest.raises(ValueError, match="layer_dims"):
+        impl.chapter5.initialize_parameters_deep(layer_dims, np.random.default_rng(0))
+
+
+# --- linear_forward ----------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.linear_forward")
+def test_linear_forward_hand_case(impl):
+    A = np.array([[1.0, 2.0, 0.0], [-1.0, 0.5, 3.0]])
+    W = np.array([[2.0, 1.0], [0.0, -1.0]])
+    b = np.array([[0.5], [-2.0]])
+    expected = np.array([[2 - 1 + 0.5, 4 + 0.5 + 0.5, 0 + 3 + 0.5], [1 - 2, -0.5 - 2, -3 - 2]])
+    Z, cache = call_unchanged(impl.chapter5.linear_forward, A, W, b)
+    assert_close(Z, expected, what="Z = W A + b (b added to every column)", rtol=1e-12)
+    assert len(cache) == 3, f"the cache is (A, W, b); got {len(cache)} items"
+    for got, want, name in zip(cache, (A, W, b), ("A", "W", "b"), strict=True):
+        assert_close(got, want, what=f"linear cache item {name}: the cache is (A, W, b) in that order", rtol=0, atol=0)
+
+
+@pytest.mark.kata("chapter5.linear_forward")
+def test_linear_forward_shapes_and_float32(impl):
+    rng = np.random.default_rng(2)
+    A = rng.normal(size=(4, 6)).astype(np.float32)
+    W = rng.normal(size=(3, 4)).astype(np.float32)
+    b = rng.normal(size=(3, 1)).astype(np.float32)
+    Z, _ = impl.chapter5.linear_forward(A, W, b)
+    assert_array(Z, what="Z: (n[l], m)", shape=(3, 6), dtype=np.float32)
+    assert_close(Z, W.astype(np.float64) @ A + b, what="Z in float32", rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.kata("chapter5.linear_forward")
+@pytest.mark.parametrize(
+    ("A_shape", "W_shape", "b_shape", "match"),
+    [
+        ((4, 6), (3, 4), (3,), r"\(3,\)"),
+        ((4, 3), (3, 4), (3,), r"\(3,\)"),  # m == n[l]: a rank-1 b would broadcast silently, along the wrong axis
+        ((4, 6), (3, 5), (3, 1), r"\(3, 5\)"),
+        ((4, 6), (3, 4), (1, 3), r"\(1, 3\)"),
+    ],
+)
+def test_linear_forward_rejects_wrong_shapes(impl, A_shape, W_shape, b_shape, match):
+    with pytest.raises(ValueError, match=match):
+        impl.chapter5.linear_forward(np.ones(A_shape), np.ones(W_shape), np.ones(b_shape))
+
+
+# --- linear_activation_forward -----------------------------------------------------------
+
+ACTIVATIONS = {
+    "relu": lambda Z: np.maximum(Z, 0),
+    "sigmoid": expit,
+    "softmax": lambda Z: softmax(Z, axis=0),
+}
+
+
+@pytest.mark.kata("chapter5.linear_activation_forward")
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_activation_forward_values_and_cache(impl, activation):
+    rng = np.random.default_rng(3)
+    A_prev, W, b = rng.normal(size=(4, 5)), rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    A, cache = call_unchanged(impl.chapter5.linear_activation_forward, A_prev, W, b, activation)
+    Z = W @ A_prev + b
+    assert_close(A, ACTIVATIONS[activation](Z), what=f"A = {activation}(W A_prev + b)", rtol=1e-9, atol=1e-12)
+    linear_cache, Z_cached = cache
+    assert_close(Z_cached, Z, what="the activation cache: Z", rtol=1e-12)
+    for got, want, name in zip(linear_cache, (A_prev, W, b), ("A_prev", "W", "b"), strict=True):
+        assert_close(got, want, what=f"linear cache {name}: cache = ((A_prev, W, b), Z)", rtol=0, atol=0)
+
+
+@pytest.mark.kata("chapter5.linear_activation_forward")
+def test_softmax_columns_sum_to_one_and_survive_extremes(impl):
+    A_prev = np.array([[1.0, -1.0, 0.0]])
+    W = np.array([[1000.0], [-1000.0], [0.0]])
+    b = np.zeros((3, 1))
+    with no_warnings():
+        A, _ = impl.chapter5.linear_activation_forward(A_prev, W, b, "softmax")
+    assert_close(A.sum(axis=0), np.ones(3), what="each column of softmax sums to 1 (one example per column)")
+    assert_close(A, np.array([[1.0, 0.0, 1 / 3], [0.0, 1.0, 1 / 3], [0.0, 0.0, 1 / 3]]), what="softmax at +-1000")
+    with no_warnings():
+        S, _ = impl.chapter5.linear_activation_forward(A_prev, W, b, "sigmoid")
+    assert_close(S, np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.5, 0.5, 0.5]]), what="sigmoid at +-1000")
+
+
+@pytest.mark.kata("chapter5.linear_activation_forward")
+def test_activation_forward_float32_and_unknown_activation(impl):
+    rng = np.random.default_rng(4)
+    args = rng.normal(size=(4, 5)).astype(np.float32), rng.normal(size=(3, 4)).astype(np.float32)
+    for activation in ACTIVATIONS:
+        A, _ = impl.chapter5.linear_activation_forward(*args, np.zeros((3, 1), np.float32), activation)
+        assert_array(A, what=f"{activation} output for float32 input", shape=(3, 5), dtype=np.float32)
+    with pytest.raises(ValueError, match="tanh"):
+        impl.chapter5.linear_activation_forward(*args, np.zeros((3, 1), np.float32), "tanh")
+
+
+# --- L_model_forward ---------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.L_model_forward")
+@pytest.mark.parametrize(("output", "layer_dims"), [("sigmoid", [4, 5, 3, 1]), ("softmax", [4, 6, 3])])
+def test_L_model_forward_output_and_every_cache(impl, output, layer_dims):
+    rng = np.random.default_rng(5)
+    p, X, _ = random_network(rng, layer_dims, 7, output)
+    before = {name: value.copy() for name, value in p.items()}
+    AL, caches = call_unchanged(impl.chapter5.L_model_forward, X, p, output)
+    activations = oracle_forward(X, p, output)
+    assert_close(AL, activations[-1], what=f"AL of [LINEAR -> RELU] x (L-1) -> LINEAR -> {output.upper()}", rtol=1e-9)
+    L = len(layer_dims) - 1
+    assert len(caches) == L, f"one cache per layer: expected {L}, got {len(caches)}"
+    for layer, ((A_prev, W, b), Z) in enumerate(caches, start=1):
+        n, n_prev = layer_dims[layer], layer_dims[layer - 1]
+        assert_array(A_prev, what=f"caches[{layer - 1}] A_prev = A[{layer - 1}]", shape=(n_prev, 7))
+        assert_array(W, what=f"caches[{layer - 1}] W = W{layer}", shape=(n, n_prev))
+        assert_array(b, what=f"caches[{layer - 1}] b = b{layer}", shape=(n, 1))
+        assert_array(Z, what=f"caches[{layer - 1}] Z = Z[{layer}]", shape=(n, 7))
+        assert_close(A_prev, activations[layer - 1], what=f"caches[{layer - 1}]: A[{layer - 1}]", rtol=1e-9)
+        assert_close(W, p[f"W{layer}"], what=f"caches[{layer - 1}]: the layer's own W{layer}", rtol=0, atol=0)
+        assert_close(Z, W @ A_prev + b, what=f"caches[{layer - 1}]: Z[{layer}] = W A_prev + b", rtol=1e-9)
+    for name, value in before.items():
+        assert np.array_equal(p[name], value), f"L_model_forward changed the parameter {name}"
+
+
+@pytest.mark.kata("chapter5.L_model_forward")
+def test_L_model_forward_float32(impl):
+    p = impl_free_parameters([6, 4, 3], np.float32)
+    X = np.random.default_rng(6).normal(size=(6, 5)).astype(np.float32)
+    AL, caches = impl.chapter5.L_model_forward(X, p, "softmax")
+    assert_array(AL, what="AL for float32 input", shape=(3, 5), dtype=np.float32)
+    assert_array(caches[0][1], what="Z1 for float32 input", shape=(4, 5), dtype=np.float32)
+
+
+@pytest.mark.kata("chapter5.L_model_forward")
+def test_L_model_forward_rejects_unknown_output(impl):
+    with pytest.raises(ValueError, match="relu"):
+        impl.chapter5.L_model_forward(np.ones((6, 2)), impl_free_parameters([6, 4, 3], np.float64), "relu")
+
+
+def impl_free_parameters(layer_dims, dtype):
+    rng = np.random.default_rng(99)
+    p = {}
+    for layer in range(1, len(layer_dims)):
+        p[f"W{layer}"] = rng.normal(0, 0.5, (layer_dims[layer], layer_dims[layer - 1])).astype(dtype)
+        p[f"b{layer}"] = rng.normal(0, 0.1, (layer_dims[layer], 1)).astype(dtype)
+    return p
+
+
+# --- compute_cost ------------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.compute_cost")
+def test_binary_cost_hand_case(impl):
+    AL = np.array([[0.8, 0.1, 0.6, 0.5]])
+    Y = np.array([[1.0, 0.0, 0.0, 1.0]])
+    expected = -(math.log(0.8) + math.log(0.9) + math.log(0.4) + math.log(0.5)) / 4
+    got = call_unchanged(impl.chapter5.compute_cost, AL, Y)
+    assert_scalar(got, expected, what="J = -(1/m) sum(Y log AL + (1 - Y) log(1 - AL))", rtol=1e-12)
+
+
+@pytest.mark.kata("chapter5.compute_cost")
+def test_softmax_cost_hand_case(impl):
+    AL = np.array([[0.7, 0.1], [0.2, 0.3], [0.1, 0.6]])
+    Y = np.array([[1.0, 0.0], [0.0, 0.0], [0.0, 1.0]])
+    expected = -(math.log(0.7) + math.log(0.6)) / 2
+    got = impl.chapter5.compute_cost(AL, Y, "softmax")
+    assert_scalar(got, expected, what="J = -(1/m) sum(Y log AL) over one-hot columns", rtol=1e-12)
+    got32 = impl.chapter5.compute_cost(AL.astype(np.float32), Y.astype(np.float32), "softmax")
+    assert_scalar(got32, expected, what="the softmax cost from float32 input", rtol=1e-6)
+
+
+@pytest.mark.kata("chapter5.compute_cost")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cost_of_saturated_predictions_is_finite(impl, dtype):
+    AL = np.array([[1.0, 0.0, 1.0]], dtype=dtype)
+    Y = np.array([[0.0, 1.0, 1.0]], dtype=dtype)
+    with no_warnings():
+        got = impl.chapter5.compute_cost(AL, Y)
+    assert isinstance(got, float) and math.isfinite(got) and got > 10, (
+        f"predictions of exactly 1 and 0 for labels 0 and 1 must cost a large finite amount; got {got!r}. "
+        "Clip AL to [eps, 1 - eps] before the logs."
+    )
+
+
+@pytest.mark.kata("chapter5.compute_cost")
+@pytest.mark.parametrize(("Y_shape", "match"), [((4,), r"\(4,\)"), ((4, 1), r"\(4, 1\)"), ((1, 3), r"\(1, 3\)")])
+def test_cost_rejects_mismatched_labels(impl, Y_shape, match):
+    with pytest.raises(ValueError, match=match):
+        impl.chapter5.compute_cost(np.full((1, 4), 0.5), np.ones(Y_shape))
+
+
+# --- linear_backward ---------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.linear_backward")
+def test_linear_backward_agrees_with_numerical_gradient(impl):
+    rng = np.random.default_rng(7)
+    A_prev, W, b = rng.normal(size=(4, 5)), rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    dZ = rng.normal(size=(3, 5))
+    m = 5
+
+    def Z():
+        return W @ A_prev + b
+
+    numeric = {
+        "dA_prev": numerical_vjp(Z, A_prev, dZ),  # per example: no 1/m
+        "dW": numerical_vjp(Z, W, dZ / m),  # averaged over the m examples
+        "db": numerical_vjp(Z, b, dZ / m),
+    }
+    dA_prev, dW, db = impl.chapter5.linear_backward(dZ, (A_prev, W, b))
+    assert_array(dA_prev, what="dA_prev: the shape of A_prev", shape=(4, 5))
+    assert_array(dW, what="dW: the shape of W", shape=(3, 4))
+    assert_array(db, what="db: the shape of b, (n[l], 1), summed over axis 1 with keepdims", shape=(3, 1))
+    assert_gradients_close({"dA_prev": dA_prev, "dW": dW, "db": db}, numeric, TOLERANCES["linear"])
+
+
+@pytest.mark.kata("chapter5.linear_backward")
+def test_linear_backward_hand_case(impl):
+    A_prev = np.array([[1.0, 2.0], [0.0, -1.0]])
+    W = np.array([[1.0, -1.0], [2.0, 0.5], [0.0, 3.0]])
+    dZ = np.array([[1.0, -1.0], [0.5, 0.5], [2.0, 0.0]])
+    dW = np.array([[(1 - 2) / 2, (0 + 1) / 2], [(0.5 + 1) / 2, (0 - 0.5) / 2], [(2 + 0) / 2, 0.0]])
+    db = np.array([[0.0], [0.5], [1.0]])
+    dA_prev = np.array([[1 + 1 + 0, -1 + 1 + 0], [-1 + 0.25 + 6, 1 + 0.25 + 0]])
+    got = impl.chapter5.linear_backward(dZ, (A_prev, W, np.zeros((3, 1))))
+    assert_close(got[0], dA_prev, what="dA_prev = W^T dZ", rtol=1e-12)
+    assert_close(got[1], dW, what="dW = (1/m) dZ A_prev^T", rtol=1e-12)
+    assert_close(got[2], db, what="db = (1/m) sum(dZ, axis=1, keepdims=True)", rtol=1e-12)
+
+
+@pytest.mark.kata("chapter5.linear_backward")
+def test_linear_backward_float32_and_cache_unchanged(impl):
+    rng = np.random.default_rng(8)
+    cache = tuple(rng.normal(size=shape).astype(np.float32) for shape in ((4, 6), (2, 4), (2, 1)))
+    saved = tuple(array.copy() for array in cache)
+    dA_prev, dW, db = impl.chapter5.linear_backward(rng.normal(size=(2, 6)).astype(np.float32), cache)
+    for got, shape, name in ((dA_prev, (4, 6), "dA_prev"), (dW, (2, 4), "dW"), (db, (2, 1), "db")):
+        assert_array(got, what=f"{name} for float32 input", shape=shape, dtype=np.float32)
+    assert all(np.array_equal(a, s) for a, s in zip(cache, saved, strict=True)), "linear_backward changed its cache"
+
+
+@pytest.mark.kata("chapter5.linear_backward")
+def test_linear_backward_rejects_mismatched_dZ(impl):
+    cache = (np.ones((4, 6)), np.ones((2, 4)), np.ones((2, 1)))
+    with pytest.raises(ValueError, match=re.escape("(2, 5)")):
+        impl.chapter5.linear_backward(np.ones((2, 5)), cache)
+
+
+# --- linear_activation_backward ----------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.linear_activation_backward")
+@pytest.mark.parametrize("activation", list(ACTIVATIONS))
+def test_activation_backward_agrees_with_numerical_gradient(impl, activation):
+    rng = np.random.default_rng(9)
+    A_prev, W, b = rng.normal(size=(4, 6)), rng.normal(size=(3, 4)), rng.normal(size=(3, 1))
+    while not away_from_kinks(W @ A_prev + b, 0.02):
+        b = rng.normal(size=(3, 1))
+    dA = rng.normal(size=(3, 6))
+    m = 6
+
+    def A():
+        return ACTIVATIONS[activation](W @ A_prev + b)
+
+    numeric = {
+        "dA_prev": numerical_vjp(A, A_prev, dA),
+        "dW": numerical_vjp(A, W, dA / m),
+        "db": numerical_vjp(A, b, dA / m),
+    }
+    cache = ((A_prev, W, b), W @ A_prev + b)
+    dA_prev, dW, db = impl.chapter5.linear_activation_backward(dA, cache, activation)
+    tolerance = TOLERANCES["piecewise" if activation == "relu" else "smooth"]
+    assert_gradients_close({"dA_prev": dA_prev, "dW": dW, "db": db}, numeric, tolerance)
+
+
+@pytest.mark.kata("chapter5.linear_activation_backward")
+def test_activation_backward_shapes_float32_and_unknown_activation(impl):
+    rng = np.random.default_rng(10)
+    A_prev = rng.normal(size=(5, 4)).astype(np.float32)
+    W, b = rng.normal(size=(2, 5)).astype(np.float32), np.zeros((2, 1), np.float32)
+    cache = ((A_prev, W, b), W @ A_prev + b)
+    for activation in ACTIVATIONS:
+        dA_prev, dW, db = impl.chapter5.linear_activation_backward(np.ones((2, 4), np.float32), cache, activation)
+        for got, shape, name in ((dA_prev, (5, 4), "dA_prev"), (dW, (2, 5), "dW"), (db, (2, 1), "db")):
+            assert_array(got, what=f"{activation}: {name} for float32 input", shape=shape, dtype=np.float32)
+    with pytest.raises(ValueError, match="tanh"):
+        impl.chapter5.linear_activation_backward(np.ones((2, 4)), cache, "tanh")
+
+
+# --- L_model_backward --------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.L_model_backward")
+@pytest.mark.parametrize(
+    ("output", "layer_dims"),
+    [("sigmoid", [3, 4, 1]), ("sigmoid", [4, 5, 3, 1]), ("softmax", [4, 5, 3]), ("softmax", [3, 4, 4, 4, 3])],
+)
+def test_L_model_backward_agrees_with_numerical_gradient(impl, output, layer_dims):
+    rng = np.random.default_rng(11)
+    p, X, Y = random_network(rng, layer_dims, 6, output)
+    AL, caches = make_caches(X, p, output)
+    saved = copy_caches(caches)
+    grads = impl.chapter5.L_model_backward(AL, Y, caches, output)
+    assert_caches_equal(caches, saved, "L_model_backward")
+    L = len(layer_dims) - 1
+    assert sorted(grads) == sorted(f"d{name}" for name in names(L)), f"expected keys dW1, db1, ..., dW{L}, db{L}"
+    for name in names(L):
+        assert_array(grads[f"d{name}"], what=f"d{name}: the shape of {name}", shape=p[name].shape)
+    assert_gradients_close(grads, numeric_gradients(X, Y, p, output), TOLERANCES["smooth"])
+
+
+@pytest.mark.kata("chapter5.L_model_backward")
+def test_L_model_backward_float32(impl):
+    p = impl_free_parameters([5, 4, 2], np.float32)
+    X = np.random.default_rng(12).normal(size=(5, 3)).astype(np.float32)
+    AL, caches = make_caches(X, p, "softmax")
+    grads = impl.chapter5.L_model_backward(
+        AL.astype(np.float32), np.eye(2, dtype=np.float32)[[0, 1, 1]].T, caches, "softmax"
+    )
+    for name in names(2):
+        assert_array(grads[f"d{name}"], what=f"d{name} for float32 input", shape=p[name].shape, dtype=np.float32)
+
+
+@pytest.mark.kata("chapter5.L_model_backward")
+def test_L_model_backward_rejects_rank_1_labels(impl):
+    rng = np.random.default_rng(13)
+    p, X, Y = random_network(rng, [3, 4, 1], 5, "sigmoid")
+    AL, caches = make_caches(X, p, "sigmoid")
+    with pytest.raises(ValueError, match=re.escape("(5,)")):
+        impl.chapter5.L_model_backward(AL, Y.reshape(-1), caches)
+
+
+# --- update_parameters -------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.update_parameters")
+def test_update_hand_case_and_caller_unchanged(impl):
+    p = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.5]]), "W2": np.array([[-1.0]]), "b2": np.array([[0.0]])}
+    g = {"dW1": np.array([[0.5, -1.0]]), "db1": np.array([[1.0]]), "dW2": np.array([[2.0]]), "db2": np.array([[-4.0]])}
+    saved = {name: value.copy() for name, value in p.items()}
+    got = impl.chapter5.update_parameters(p, g, 0.1)
+    expected = {"W1": [[0.95, 2.1]], "b1": [[0.4]], "W2": [[-1.2]], "b2": [[0.4]]}
+    for name, value in expected.items():
+        assert_close(got[name], np.array(value), what=f"{name} - learning_rate * d{name}", rtol=1e-12)
+    for name, value in saved.items():
+        assert np.array_equal(p[name], value), (
+            f"update_parameters changed the caller's {name} in place: return new arrays (W - lr * dW, not W -= ...)"
+        )
+
+
+@pytest.mark.kata("chapter5.update_parameters")
+def test_update_keeps_float32_and_every_layer(impl):
+    p = impl_free_parameters([4, 3, 3, 2], np.float32)
+    g = {f"d{name}": np.ones_like(value) for name, value in p.items()}
+    got = impl.chapter5.update_parameters(p, g, 0.5)
+    assert sorted(got) == sorted(p), f"every parameter is updated; got keys {sorted(got)}"
+    for name, value in p.items():
+        assert_close(got[name], value - 0.5, what=f"{name} (float32)", dtype=np.float32, rtol=1e-6)
+
+
+@pytest.mark.kata("chapter5.update_parameters")
+def test_update_rejects_mismatched_gradient(impl):
+    p = {"W1": np.ones((2, 3)), "b1": np.ones((2, 1))}
+    with pytest.raises(ValueError, match=re.escape("(2,)")):
+        impl.chapter5.update_parameters(p, {"dW1": np.ones((2, 3)), "db1": np.ones(2)}, 0.1)
+
+
+# --- predict -----------------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter5.predict")
+def test_predict_binary_threshold(impl):
+    p = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]]), "W2": np.array([[2.0]]), "b2": np.array([[-1.0]])}
+    X = np.array([[-1.0, 0.5, 0.25, 2.0]])  # Z2 = 2 relu(x) - 1 = -1, 0, -0.5, 3
+    got = call_unchanged(impl.chapter5.predict, X, p)
+    assert_array(got, what="predict(X, parameters)", shape=(1, 4), dtype=np.int64)
+    assert_close(got, np.array([[0, 0, 0, 1]]), what="labels: 1 where AL > 0.5 (AL = 0.5 gives 0)")
+
+
+@pytest.mark.kata("chapter5.predict")
+def test_predict_softmax_argmax_per_column(impl):
+    rng = np.random.default_rng(14)
+    p, X, _ = random_network(rng, [4, 6, 5], 30, "softmax")
+    got = impl.chapter5.predict(X, p, "softmax")
+    expected = np.argmax(oracle_forward(X, p, "softmax")[-1], axis=0).reshape(1, 30)
+    assert_array(got, what="predict(X, parameters, 'softmax')", shape=(1, 30), dtype=np.int64)
+    assert_close(got, expected, what="the class of the largest probability in each column (argmax over axis 0)")
+
+
+# --- L_layer_model -----------------------------------------------------------------------
+
+
+def he_parameters(layer_dims, rng):
+    """What the specification says initialize_parameters_deep draws, written out."""
+    p = {}
+    for layer in range(1, len(layer_dims)):
+        n, n_prev = layer_dims[layer], layer_dims[layer - 1]
+        p[f"W{layer}"] = rng.standard_normal((n, n_prev)) * math.sqrt(2 / n_prev)
+        p[f"b{layer}"] = np.zeros((n, 1))
+    return p
+
+
+def numerical_training(X, Y, layer_dims, seed, learning_rate, num_epochs, batch_size, output):
+    """Gradient descent with the harness's numerical gradients: the independent oracle of L_layer_model."""
+    rng = np.random.default_rng(seed)
+    p = he_parameters(layer_dims, rng)
+    m = X.shape[1]
+    costs = []
+    for _ in range(num_epochs):
+        order = np.arange(m) if batch_size is None else rng.permutation(m)
+        size = m if batch_size is None else batch_size
+        total = 0.0
+        for start in range(0, m, size):
+            columns = order[start : start + size]
+            X_batch, Y_batch = X[:, columns], Y[:, columns]
+            total += oracle_cost(X_batch, Y_batch, p, output) * len(columns)
+            gradients = numeric_gradients(X_batch, Y_batch, p, output)
+            p = {name: value - learning_rate * gradients[f"d{name}"] for name, value in p.items()}
+        costs.append(total / m)
+    return p, costs
+
+
+def assert_same_training(got, expected, what):
+    parameters, costs = got
+    expected_parameters, expected_costs = expected
+    for name, value in expected_parameters.items():
+        assert_close(parameters[name], value, what=f"{what}: {name}", rtol=1e-6, atol=1e-8)
+    assert all(isinstance(cost, float) for cost in costs), f"{what}: costs must be Python floats"
+    assert_close(np.array(costs), np.array(expected_costs), what=f"{what}: the cost of each epoch", rtol=1e-7)
+
+
+@pytest.mark.kata("chapter5.L_layer_model")
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_full_batch_steps_follow_the_gradient(impl, output):
+    rng = np.random.default_rng(15)
+    k = 1 if output == "sigmoid" else 3
+    _, X, Y = random_network(rng, [3, 4, 4, k], 8, output)
+    layer_dims = [3, 4, 4, k]
+    got = call_unchanged(impl.chapter5.L_layer_model, X, Y, layer_dims, np.random.default_rng(16), 0.5, 3, None, output)
+    expected = numerical_training(X, Y, layer_dims, 16, 0.5, 3, None, output)
+    assert_same_training(
+        got,
+        expected,
+        "full-batch gradient descent from initialize_parameters_deep(layer_dims, rng): each step uses the gradients "
+        "of the parameters before it (update after the whole backward pass)",
+    )
+
+
+@pytest.mark.kata("chapter5.L_layer_model")
+def test_minibatches_are_shuffled_and_the_last_one_kept(impl):
+    rng = np.random.default_rng(17)
+    _, X, Y = random_network(rng, [3, 4, 3], 10, "softmax")
+    got = impl.chapter5.L_layer_model(X, Y, [3, 4, 3], np.random.default_rng(18), 0.3, 2, 4, "softmax")
+    expected = numerical_training(X, Y, [3, 4, 3], 18, 0.3, 2, 4, "softmax")
+    assert_same_training(
+        got,
+        expected,
+        "mini-batches of 4, 4 and 2 columns, in the order of rng.permutation(m) drawn each epoch after the "
+        "initialization; costs weighted by batch size",
+    )
+
+
+@pytest.mark.kata("chapter5.L_layer_model")
+def test_L_layer_model_keeps_float32(impl):
+    rng = np.random.default_rng(19)
+    X = rng.normal(size=(3, 12)).astype(np.float32)
+    Y = (rng.random((1, 12)) < 0.5).astype(np.float32)
+    parameters, costs = impl.chapter5.L_layer_model(X, Y, [3, 5, 1], np.random.default_rng(0), 0.1, 2, 5)
+    assert_array(parameters["W1"], what="trained W1 for float32 input", shape=(5, 3), dtype=np.float32)
+    assert len(costs) == 2, f"one cost per epoch; got {len(costs)}"
+
+
+@pytest.mark.kata("chapter5.L_layer_model")
+@pytest.mark.parametrize(
+    ("X_shape", "Y_shape", "layer_dims"),
+    [((3, 8), (1, 8), [4, 2, 1]), ((3, 8), (2, 8), [3, 2, 1]), ((3, 8), (1, 7), [3, 2, 1])],
+)
+def test_L_layer_model_rejects_mismatched_shapes(impl, X_shape, Y_shape, layer_dims):
+    with pytest.raises(ValueError, match=re.escape(str(Y_shape))):
+        impl.chapter5.L_layer_model(np.ones(X_shape), np.ones(Y_shape), layer_dims, np.random.default_rng(0), 0.1, 1)
+
+
+MNIST_LAYERS = [784, 128, 64, 10]
+
+
+@pytest.mark.slow
+@pytest.mark.kata("chapter5.L_layer_model")
+def test_L_layer_network_learns_mnist(impl, mnist):
+    """784-128-64-10, ReLU, ReLU, softmax; 3 epochs of mini-batch gradient descent (batch 128, rate 0.2)."""
+    X_train, X_test = mnist.X_train.T, mnist.X_test.T  # examples as columns: (784, m)
+    Y_train = np.eye(10, dtype=np.float32)[mnist.y_train].T  # one-hot columns: (10, m)
+    # Batches of 128 make small matrix products that gain nothing from BLAS threads; on a busy CPU the
+    # threads only wait for each other (ten times slower), so the training runs on one.
+    with threadpool_limits(limits=1, user_api="blas"):
+        start = time.perf_counter()
+        parameters, costs = impl.chapter5.L_layer_model(
+            X_train, Y_train, MNIST_LAYERS, np.random.default_rng(0), 0.2, 3, 128, "softmax"
+        )
+        seconds = time.perf_counter() - start
+    AL = oracle_forward(X_test, {name: value.astype(np.float64) for name, value in parameters.items()}, "softmax")[-1]
+    accuracy = float(np.mean(np.argmax(AL, axis=0) == mnist.y_test))
+    threshold = 0.95 if impl.tree == "reference" else 0.85
+    print(f"MNIST {MNIST_LAYERS}: test accuracy {accuracy:.4f} in {seconds:.1f} s (3 epochs); costs {costs}")
+    assert accuracy >= threshold, (
+        f"the L-layer network reached {accuracy:.4f} test accuracy on MNIST; expected >= {threshold}. "
+        f"Epoch costs: {costs}. Check He initialization, the softmax output and the update sign."
+    )
