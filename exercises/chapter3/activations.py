@@ -1,0 +1,69 @@
+"""3.2 Activation functions: ReLU for hidden layers, softmax for the output layer.
+
+Without a non-linear activation, stacked layers collapse into one linear map:
+``(X W1) W2 = X (W1 W2)``. ReLU keeps positive values and zeroes the rest;
+softmax turns a row of scores into probabilities that sum to 1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+
+
+def relu(Z: NDArray[np.floating]) -> NDArray[np.floating]:
+    """The rectified linear unit, element-wise: ``relu(z) = max(0, z)``.
+
+    Args:
+        Z: any shape, float32 or float64 (integers are treated as float64).
+            Not modified.
+
+    Returns:
+        A new array of ``Z``'s shape and float dtype: ``z`` where ``z > 0``,
+        else 0.
+    """
+    raise NotImplementedError("todo: relu")
+
+
+def relu_derivative(Z: NDArray[np.floating]) -> NDArray[np.floating]:
+    """The derivative of ReLU, element-wise: 1 where ``z > 0``, else 0.
+
+    At ``z = 0`` ReLU has a kink and no derivative; this course (like every
+    framework) uses 0 there, so the result is exactly ``(Z > 0)`` as numbers.
+    Because ``relu(z) > 0`` exactly when ``z > 0``, passing the activation
+    ``A = relu(Z)`` instead of ``Z`` gives the same mask, which is how the
+    backward pass of 3.4 uses it.
+
+    Args:
+        Z: any shape, float32 or float64 (integers are treated as float64).
+
+    Returns:
+        An array of ``Z``'s shape and float dtype holding only 0.0 and 1.0.
+    """
+    raise NotImplementedError("todo: relu_derivative")
+
+
+def softmax(Z: NDArray[np.floating]) -> NDArray[np.floating]:
+    """Row-wise softmax: ``softmax(z)_j = exp(z_j) / sum_l exp(z_l)`` for each row ``z``.
+
+    Each row of ``Z`` holds one sample's scores for the ``k`` classes (axis 1);
+    its softmax is a probability distribution: positive, summing to 1.
+    Subtracting a constant from a row leaves its softmax unchanged
+    (``exp(z_j - c) / sum_l exp(z_l - c)``: the ``exp(-c)`` cancels), so
+    compute it with each row's maximum subtracted first: the largest exponent
+    is then ``exp(0) = 1`` and nothing overflows, even at +-1000, where the
+    plain formula gives ``inf / inf = nan`` with a RuntimeWarning.
+
+    Args:
+        Z: scores, shape ``(n, k)``, float32 or float64. Not modified.
+
+    Returns:
+        Probabilities of shape ``(n, k)`` in ``Z``'s float dtype; every row sums
+        to 1.
+
+    Raises:
+        ValueError: if ``Z`` is not 2-D (for one sample use ``z.reshape(1, -1)``).
+    """
+    raise NotImplementedError("todo: softmax")

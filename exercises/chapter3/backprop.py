@@ -1,0 +1,60 @@
+"""3.4 Backpropagation: the gradients of the 2-layer MLP's loss, layer by layer.
+
+The chain rule, applied from the loss back to the input, reuses what the
+forward pass computed (``A1`` and ``A2``); one backward pass costs about as
+much as one forward pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+from .activations import relu_derivative
+
+
+def backward_mlp(
+    X: NDArray[np.floating],
+    A1: NDArray[np.floating],
+    A2: NDArray[np.floating],
+    y: NDArray[np.floating],
+    W1: NDArray[np.floating],
+    W2: NDArray[np.floating],
+) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    """The gradients of ``cross_entropy(A2, y)`` for the MLP of ``forward_mlp``.
+
+    With ``A1, A2 = forward_mlp(X, W1, b1, W2, b2)`` and ``L`` the cross-entropy
+    averaged over the ``n`` samples of the batch:
+
+        dZ2     = (A2 - y) / n              (n, k)  softmax and cross-entropy together
+        grad_W2 = A1^T dZ2                  (h, k)
+        grad_b2 = sum of dZ2 over samples   (1, k)
+        dZ1     = (dZ2 W2^T) * relu'(Z1)    (n, h)  element-wise product
+        grad_W1 = X^T dZ1                   (d, h)
+        grad_b1 = sum of dZ1 over samples   (1, h)
+
+    The ``1/n`` of the mean appears once, in ``dZ2``, and flows into every
+    gradient. ``relu'(Z1)`` is 1 where ``Z1 > 0``, else 0; since
+    ``A1 = relu(Z1)`` is positive exactly there, take it from ``A1`` with your
+    ``relu_derivative(A1)`` (3.2): ``Z1`` is not needed. Bias gradients sum over
+    the samples (axis 0) and keep a leading axis of 1, the shape of the biases.
+    ``W1`` enters no formula; it is taken so the shapes can be checked and the
+    signature mirrors the forward pass.
+
+    Args:
+        X: the batch's inputs ``(n, d)``.
+        A1: hidden activations ``(n, h)`` and A2: output probabilities
+            ``(n, k)``, both from ``forward_mlp``.
+        y: one-hot labels ``(n, k)``, in the dtype of ``A2``.
+        W1: hidden weights ``(d, h)``; W2: output weights ``(h, k)``.
+
+    Returns:
+        ``(grad_W1, grad_b1, grad_W2, grad_b2)`` with the shapes of ``W1``,
+        ``(1, h)``, ``W2`` and ``(1, k)``, in the inputs' float dtype.
+
+    Raises:
+        ValueError: if the shapes do not fit together (the message names the
+            argument and gives the shapes).
+    """
+    raise NotImplementedError("todo: backward_mlp")

@@ -1,0 +1,78 @@
+"""3.3 Multi-layer perceptrons: the forward pass of a 2-layer MLP and its loss.
+
+``X -> Z1 = X W1 + b1 -> A1 = relu(Z1) -> Z2 = A1 W2 + b2 -> A2 = softmax(Z2)``,
+scored against one-hot labels by the categorical cross-entropy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+from .activations import relu, softmax
+
+
+def forward_mlp(
+    X: NDArray[np.floating],
+    W1: NDArray[np.floating],
+    b1: NDArray[np.floating],
+    W2: NDArray[np.floating],
+    b2: NDArray[np.floating],
+) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
+    """The forward pass of a 2-layer MLP: a ReLU hidden layer, a softmax output layer.
+
+        Z1 = X W1 + b1      (n, h)      A1 = relu(Z1)
+        Z2 = A1 W2 + b2     (n, k)      A2 = softmax(Z2)   (row-wise)
+
+    Row ``i`` of ``A2`` holds sample ``i``'s predicted probabilities of the
+    ``k`` classes. For MNIST: ``d = 784`` pixels, ``h = 256`` hidden units,
+    ``k = 10`` digits. Use your ``relu`` and ``softmax`` (3.2).
+
+    Args:
+        X: inputs, shape ``(n, d)``.
+        W1: hidden weights ``(d, h)``; b1: hidden biases ``(1, h)``.
+        W2: output weights ``(h, k)``; b2: output biases ``(1, k)``.
+        All float32 or all float64.
+
+    Returns:
+        ``(A1, A2)``: the hidden activations ``(n, h)``, which the backward pass
+        needs, and the output probabilities ``(n, k)``, in the inputs' float
+        dtype.
+
+    Raises:
+        ValueError: if a shape does not fit (the message names the argument and
+            gives the shapes); biases must be ``(1, h)`` and ``(1, k)``.
+    """
+    raise NotImplementedError("todo: forward_mlp")
+
+
+def cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
+    """The categorical cross-entropy, averaged over the samples.
+
+        L = -(1/n) sum_i sum_j y_ij log(A_ij)
+
+    With one-hot rows only the true class counts: ``L`` is the mean of
+    ``-log(A_i, true class)``, 0 for a certain right answer, ``log(k)`` for a
+    uniform guess over ``k`` classes. Clip ``A`` to ``[eps, 1]`` before the log,
+    with ``eps = np.finfo(A.dtype).eps`` (1.2e-7 in float32, 2.2e-16 in float64;
+    the clip of chapter 2's ``binary_cross_entropy``): a probability that
+    underflowed to 0 then costs a large finite loss instead of ``inf``, and
+    ``0 * log(0)`` never makes a ``nan``.
+
+    Args:
+        A: predicted probabilities (softmax rows), shape ``(n, k)``.
+        y: one-hot labels, shape ``(n, k)``: each row all 0 but a single 1
+            (``one_hot`` of chapter 1 makes them).
+
+    Returns:
+        The loss as a Python ``float``.
+
+    Raises:
+        ValueError: if ``A`` is not 2-D, ``A`` and ``y`` differ in shape
+            (integer labels of shape ``(n,)`` must be one-hot encoded first), or
+            ``y`` is not one-hot.
+    """
+    raise NotImplementedError("todo: cross_entropy")

@@ -1,0 +1,433 @@
+"""3.4 init_mlp and train_mlp: He initialization, mini-batch SGD, XOR, and the MLP on MNIST."""
+
+import copy
+import re
+import time
+import tracemalloc
+
+import numpy as np
+import pytest
+import scipy.special
+from threadpoolctl import threadpool_limits
+
+from kata.testing import assert_array, assert_close
+
+NAMES = ("W1", "b1", "W2", "b2")
+SEED = 0
+EPOCH_BUDGET_S = 300.0  # the posts' budget: an MLP epoch on a laptop CPU within 5 minutes
+# Measured against the baseline with one BLAS thread on 2 cores: float64 parameters 1.1-1.6x, np.einsum 2.9x
+# (0.7x with optimize=True, 2.1x in float64), einsum without optimize in float64 12-14x, a Python loop over the
+# samples of each batch 21-25x.
+EPOCH_FACTOR = 10.0
+PROBE_SAMPLES = 640  # 10 batches timed first, so an epoch far over budget fails at once
+MEMORY_BUDGET_BYTES = 1 << 30
+
+
+def random_params(d, h, k, rng, dtype=np.float64):
+    params = {
+        "W1": rng.normal(size=(d, h)) * np.sqrt(2 / d),
+        "b1": rng.normal(size=(1, h)) * 0.1,
+        "W2": rng.normal(size=(h, k)) * np.sqrt(2 / h),
+        "b2": rng.normal(size=(1, k)) * 0.1,
+    }
+    return {name: value.astype(dtype) for name, value in params.items()}
+
+
+def toy_data(n=10, d=5, k=3, seed=1, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)).astype(dtype), np.eye(k, dtype=dtype)[rng.integers(0, k, size=n)]
+
+
+def oracle_forward(X, params):
+    A1 = np.maximum(X @ params["W1"] + params["b1"], 0)
+    return A1, scipy.special.softmax(A1 @ params["W2"] + params["b2"], axis=1)
+
+
+def oracle_loss_and_accuracy(X, y, params):
+    _, A2 = oracle_forward(X, params)
+    loss = -np.sum(y * np.log(A2)) / len(X)
+    return float(loss), float(np.mean(A2.argmax(axis=1) == y.argmax(axis=1)))
+
+
+def oracle_step(X, y, params, lr):
+    """One gradient step on the whole of (X, y), written out with NumPy."""
+    A1, A2 = oracle_forward(X, params)
+    dZ2 = (A2 - y) / len(X)
+    dZ1 = dZ2 @ params["W2"].T * (A1 > 0)
+    grads = {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0, keepdims=True), "W2": A1.T @ dZ2, "b2": dZ2.sum(axis=0)[None]}
+    return {name: params[name] - lr * grads[name] for name in NAMES}
+
+
+def train(impl, params, X, y, seed=SEED, **options):
+    trained, history = impl.chapter3.train_mlp(params, X, y, np.random.default_rng(seed), **options)
+    assert isinstance(trained, dict) and set(NAMES) <= set(trained), (
+        f"train_mlp must return (params, history) with params a dict of {NAMES}; got {type(trained).__name__}"
+    )
+    assert isinstance(history, list), f"the history must be a list of per-epoch dicts; got {type(history).__name__}"
+    return trained, history
+
+
+# --- init_mlp --------------------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter3.init_mlp")
+@pytest.mark.parametrize("dtype", [None, np.float32, np.float64])
+def test_init_shapes_dtypes_and_zero_biases(impl, dtype):
+    rng = np.random.default_rng(0)
+    params = impl.chapter3.init_mlp(7, 5, 3, rng) if dtype is None else impl.chapter3.init_mlp(7, 5, 3, rng, dtype)
+    expected_dtype = np.float32 if dtype is None else dtype
+    assert set(params) == set(NAMES), f"init_mlp must return the keys {NAMES}; got {sorted(params)}"
+    for name, shape in [("W1", (7, 5)), ("b1", (1, 5)), ("W2", (5, 3)), ("b2", (1, 3))]:
+        assert_array(params[name], what=f"init_mlp(7, 5, 3)[{name!r}]", shape=shape, dtype=expected_dtype)
+    for name in ("b1", "b2"):
+        assert np.all(params[name] == 0), f"biases start at 0; got {name} = {params[name]}"
+
+
+@pytest.mark.kata("chapter3.init_mlp")
+def test_init_uses_he_scale(impl):
+    params = impl.chapter3.init_mlp(2000, 400, 300, np.random.default_rng(0))
+    for name, fan_in in [("W1", 2000), ("W2", 400)]:
+        W = params[name].astype(np.float64)
+        expected = np.sqrt(2 / fan_in)
+        assert abs(W.std() / expected - 1) < 0.03, (
+            f"{name} has standard deviation {W.std():.5f}; He initialization gives sqrt(2 / fan_in) = "
+            f"sqrt(2 / {fan_in}) = {expected:.5f}, fan_in being the layer's number of inputs "
+            "(0.01 * randn is too small for ReLU layers; sqrt(1 / fan_in) is Xavier's)"
+        )
+        assert abs(W.mean()) < 5 * expected / np.sqrt(W.size), f"{name} must have mean 0; got {W.mean():.5f}"
+
+
+@pytest.mark.kata("chapter3.init_mlp")
+def test_init_depends_on_rng_only(impl):
+    np.random.seed(1)  # noqa: NPY002 - the global state init_mlp must not use
+    first = impl.chapter3.init_mlp(6, 4, 2, np.random.default_rng(5))
+    np.random.seed(2)  # noqa: NPY002
+    second = impl.chapter3.init_mlp(6, 4, 2, np.random.default_rng(5))
+    other = impl.chapter3.init_mlp(6, 4, 2, np.random.default_rng(6))
+    for name in ("W1", "W2"):
+        assert np.array_equal(first[name], second[name]), (
+            f"the same rng seed gave different {name}: draw from rng, never from the global np.random"
+        )
+        assert not np.array_equal(first[name], other[name]), f"different rng seeds gave the same {name}"
+
+
+@pytest.mark.kata("chapter3.init_mlp")
+@pytest.mark.parametrize("sizes", [(0, 4, 2), (3, 0, 2), (3, 4, -1)])
+def test_init_rejects_empty_layers(impl, sizes):
+    with pytest.raises(ValueError):
+        impl.chapter3.init_mlp(*sizes, np.random.default_rng(0))
+
+
+# --- train_mlp: small cases ------------------------------------------------------------
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+def test_one_full_batch_epoch_is_one_gradient_step(impl):
+    X, y = toy_data(n=8)
+    params = random_params(5, 6, 3, np.random.default_rng(2))
+    trained, history = train(impl, params, X, y, lr=0.1, num_epochs=1, batch_size=8)
+    expected = oracle_step(X, y, params, lr=0.1)
+    for name in NAMES:
+        what = f"{name} after one full-batch epoch: {name} - lr * grad_{name}"
+        assert_close(trained[name], expected[name], what=what, rtol=1e-10, atol=1e-12)
+    loss, accuracy = oracle_loss_and_accuracy(X, y, params)
+    assert len(history) == 1, f"1 epoch must give 1 history record; got {len(history)}"
+    assert history[0]["loss"] == pytest.approx(loss, rel=1e-10), "history loss: the loss of the batch before its update"
+    assert history[0]["train_accuracy"] == pytest.approx(accuracy), "history train_accuracy before the update"
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+def test_history_averages_every_sample_with_a_partial_batch(impl):
+    X, y = toy_data(n=10)  # batches of 4, 4 and 2
+    params = random_params(5, 6, 3, np.random.default_rng(3))
+    trained, history = train(impl, params, X, y, lr=0.0, num_epochs=2, batch_size=4)
+    loss, accuracy = oracle_loss_and_accuracy(X, y, params)
+    assert len(history) == 2, f"2 epochs must give 2 history records; got {len(history)}"
+    for epoch, record in enumerate(history, start=1):
+        assert isinstance(record["loss"], float), f"history loss must be a Python float; got {record['loss']!r}"
+        assert record["loss"] == pytest.approx(loss, rel=1e-10), (
+            f"epoch {epoch}: with lr = 0 the epoch's loss must equal the loss over all 10 samples, {loss:.6f}; got "
+            f"{record['loss']:.6f}. Weight each batch's mean loss by its size (4, 4 and 2) before averaging"
+        )
+        assert record["train_accuracy"] == pytest.approx(accuracy), (
+            f"epoch {epoch}: train_accuracy must be {accuracy} (the fraction of the 10 samples right); "
+            f"got {record['train_accuracy']}"
+        )
+    for name in NAMES:
+        assert_close(trained[name], params[name], what=f"{name} after training with lr = 0", rtol=0)
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+def test_does_not_modify_its_arguments(impl):
+    X, y = toy_data()
+    params = random_params(5, 4, 3, np.random.default_rng(4))
+    arguments = {**params, "X_train": X, "y_train": y}
+    before = copy.deepcopy(arguments)
+    train(impl, params, X, y, lr=0.5, num_epochs=2, batch_size=3)
+    for name, value in arguments.items():
+        assert np.array_equal(before[name], value), f"train_mlp modified the caller's {name}: train on copies"
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_trains_in_the_data_dtype(impl, dtype):
+    X, y = toy_data(dtype=dtype)
+    trained, history = train(
+        impl, random_params(5, 4, 3, np.random.default_rng(5), dtype), X, y, lr=0.1, num_epochs=1, batch_size=4
+    )
+    for name in NAMES:
+        assert_array(trained[name], what=f"trained {name}", dtype=dtype)
+    assert all(isinstance(value, float) for value in history[0].values()), f"history values: floats; got {history[0]}"
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+def test_shuffles_with_rng(impl):
+    X, y = toy_data(n=12)
+    params = random_params(5, 4, 3, np.random.default_rng(6))
+    options = {"lr": 0.5, "num_epochs": 1, "batch_size": 3}
+    first, _ = train(impl, params, X, y, seed=7, **options)
+    again, _ = train(impl, params, X, y, seed=7, **options)
+    other, _ = train(impl, params, X, y, seed=8, **options)
+    assert all(np.array_equal(first[name], again[name]) for name in NAMES), (
+        "the same rng seed must give the same result"
+    )
+    assert not all(np.allclose(first[name], other[name]) for name in NAMES), (
+        "two rng seeds gave the same trained parameters: shuffle the samples with rng every epoch "
+        "(chapter 1's iterate_minibatches(X, y, batch_size, rng))"
+    )
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+def test_reports_test_accuracy(impl):
+    X, y = toy_data(n=12)
+    X_test, y_test = toy_data(n=9, seed=9)
+    trained, history = train(
+        impl,
+        random_params(5, 4, 3, np.random.default_rng(8)),
+        X,
+        y,
+        lr=0.3,
+        num_epochs=2,
+        batch_size=5,
+        X_test=X_test,
+        y_test=y_test,
+    )
+    _, accuracy = oracle_loss_and_accuracy(X_test, y_test, trained)
+    assert history[-1]["test_accuracy"] == pytest.approx(accuracy), (
+        f"test_accuracy after the last epoch must be the accuracy of the returned parameters on the test set, "
+        f"{accuracy:.4f}; got {history[-1]['test_accuracy']}"
+    )
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+@pytest.mark.parametrize(
+    ("change", "match"),
+    [
+        ({"num_epochs": 0}, "num_epochs"),
+        ({"X_test": np.ones((2, 5))}, "y_test"),
+        ({"y_train": np.eye(3)[[0, 1]]}, re.escape("(2, 3)")),
+        ({"params": {"W1": np.ones((5, 4))}}, "b1"),
+    ],
+    ids=["no-epochs", "X_test-alone", "short-y", "missing-params"],
+)
+def test_rejects_bad_arguments(impl, change, match):
+    X, y = toy_data()
+    arguments = {"params": random_params(5, 4, 3, np.random.default_rng(0)), "X_train": X, "y_train": y}
+    options = {key: value for key, value in change.items() if key not in arguments}
+    arguments.update({key: value for key, value in change.items() if key in arguments})
+    with pytest.raises(ValueError, match=match):
+        impl.chapter3.train_mlp(*arguments.values(), np.random.default_rng(0), **options)
+
+
+@pytest.mark.kata("chapter3.train_mlp")
+def test_a_two_layer_mlp_solves_xor(impl):
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    labels = np.array([0, 1, 1, 0])
+    y = np.eye(2, dtype=np.float32)[labels]
+    rng = np.random.default_rng(SEED)
+    params, history = impl.chapter3.train_mlp(
+        impl.chapter3.init_mlp(2, 32, 2, rng), X, y, rng, lr=0.5, num_epochs=300, batch_size=4
+    )
+    _, A2 = oracle_forward(X, params)
+    assert np.array_equal(A2.argmax(axis=1), labels), (
+        f"a 2-32-2 MLP trained on XOR (lr 0.5, 300 full-batch epochs) predicts {A2.argmax(axis=1)} for the inputs "
+        f"(0,0), (0,1), (1,0), (1,1); expected {labels}. The hidden ReLU layer bends the boundary that a single "
+        f"perceptron cannot (3.1). Final loss {history[-1]['loss']:.4f}"
+    )
+
+
+# --- train_mlp on MNIST ----------------------------------------------------------------
+
+
+def mnist_one_hot(mnist):
+    eye = np.eye(10, dtype=np.float32)
+    return eye[mnist.y_train], eye[mnist.y_test]
+
+
+def baseline_epoch(params, X, y, rng, lr, batch_size):
+    """One epoch of mini-batch SGD written with plain, vectorized float32 NumPy: the
+    algorithm of the reference train_mlp, timed on this machine as the yardstick."""
+    W1, b1, W2, b2 = (params[name].copy() for name in NAMES)
+    order = rng.permutation(len(X))
+    X, y = X[order], y[order]
+    eps = np.finfo(X.dtype).eps
+    total_loss, correct = 0.0, 0
+    for start in range(0, len(X), batch_size):
+        X_batch, y_batch = X[start : start + batch_size], y[start : start + batch_size]
+        A1 = np.maximum(X_batch @ W1 + b1, 0)
+        Z2 = A1 @ W2 + b2
+        exp = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+        A2 = exp / exp.sum(axis=1, keepdims=True)
+        total_loss -= float(np.sum(y_batch * np.log(np.clip(A2, eps, 1))))
+        correct += int(np.count_nonzero(A2.argmax(axis=1) == y_batch.argmax(axis=1)))
+        dZ2 = (A2 - y_batch) / len(X_batch)
+        dZ1 = (dZ2 @ W2.T) * (A1 > 0)
+        W2 -= lr * (A1.T @ dZ2)
+        b2 -= lr * dZ2.sum(axis=0, keepdims=True)
+        W1 -= lr * (X_batch.T @ dZ1)
+        b1 -= lr * dZ1.sum(axis=0, keepdims=True)
+    return total_loss / len(X), correct / len(X)
+
+
+def timed(function, *args, **kwargs):
+    """(wall-clock seconds, CPU seconds of this process) of one call. The ratio test uses CPU
+    time: other programs on the same cores stretch the wall clock, not the work done."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    function(*args, **kwargs)
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+@pytest.mark.slow
+@pytest.mark.kata("chapter3.train_mlp")
+@pytest.mark.filterwarnings("ignore:Benchmark fixture was not used")  # a stub stops the test before the benchmark
+def test_epoch_time_on_full_mnist(impl, mnist, benchmark):
+    """One epoch of all 60,000 training images in batches of 64, against the posts' 5-minute
+    budget and against a plain vectorized NumPy epoch timed in the same run. Both run with
+    one BLAS thread, so the ratio compares the code, not how many cores are free."""
+    y_train, _ = mnist_one_hot(mnist)
+    params = random_params(784, 256, 10, np.random.default_rng(SEED), np.float32)
+    options = {"lr": 0.1, "num_epochs": 1, "batch_size": 64}
+    times = []
+
+    def learner_epoch():
+        times.append(
+            timed(impl.chapter3.train_mlp, params, mnist.X_train, y_train, np.random.default_rng(SEED), **options)
+        )
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        probe, _ = timed(
+            impl.chapter3.train_mlp,
+            params,
+            mnist.X_train[:PROBE_SAMPLES],
+            y_train[:PROBE_SAMPLES],
+            np.random.default_rng(SEED),
+            **options,
+        )
+        baseline_wall, baseline = timed(
+            baseline_epoch, params, mnist.X_train, y_train, np.random.default_rng(SEED), 0.1, 64
+        )
+        estimate = probe * len(mnist.X_train) / PROBE_SAMPLES
+        assert estimate <= EPOCH_BUDGET_S, (
+            f"{PROBE_SAMPLES} images took {probe:.1f} s, so an epoch of 60,000 would take about {estimate / 60:.0f} "
+            f"minutes, over the posts' budget of {EPOCH_BUDGET_S / 60:.0f}. A vectorized epoch takes "
+            f"{baseline_wall:.1f} s here: process each mini-batch with matrix products (X_batch @ W1), never a "
+            "Python loop over images or pixels"
+        )
+        benchmark.pedantic(learner_epoch, rounds=1, iterations=1)
+    (epoch_wall, epoch), ratio = times[0], times[0][1] / baseline
+    benchmark.extra_info.update(epoch_s=epoch_wall, epoch_cpu_s=epoch, baseline_cpu_s=baseline, ratio=ratio)
+    print(
+        f"MNIST epoch (60,000 images, batch 64, 1 BLAS thread): {epoch_wall:.2f} s ({epoch:.2f} s CPU); "
+        f"baseline {baseline_wall:.2f} s ({baseline:.2f} s CPU); CPU ratio {ratio:.1f}x"
+    )
+    assert epoch_wall <= EPOCH_BUDGET_S, (
+        f"your MNIST epoch took {epoch_wall:.0f} s, over the posts' budget of {EPOCH_BUDGET_S:.0f} s (5 minutes)"
+    )
+    assert ratio <= EPOCH_FACTOR, (
+        f"your epoch took {epoch:.1f} s of CPU time, {ratio:.0f}x the {baseline:.2f} s of a vectorized float32 "
+        f"NumPy epoch timed in the same run (allowed: {EPOCH_FACTOR:.0f}x). A Python loop over the samples of a "
+        "batch? Compute each batch at once with matrix products (X_batch @ W1, A1.T @ dZ2: np.einsum without "
+        "optimize=True skips the fast BLAS routines), keep everything in float32, and copy the training set at "
+        "most once per epoch"
+    )
+
+
+_TRAINED_ON_MNIST = {}
+
+
+@pytest.fixture
+def mnist_training(impl, mnist):
+    """The 784-256-10 MLP trained for 2 epochs (lr 0.3, batch 32, seed 0) with the implementation's own
+    functions, and the peak memory that training allocated (tracemalloc; the dataset is not included).
+    One BLAS thread: matrices of a few hundred rows gain little from more, and lose a lot on busy cores.
+    Trained once per implementation and shared by the tests below."""
+    if impl.tree in _TRAINED_ON_MNIST:
+        return _TRAINED_ON_MNIST[impl.tree]
+    y_train, y_test = mnist_one_hot(mnist)
+    rng = np.random.default_rng(SEED)
+    params = impl.chapter3.init_mlp(784, 256, 10, rng)
+    tracemalloc.start()
+    try:
+        with threadpool_limits(limits=1, user_api="blas"):
+            params, history = impl.chapter3.train_mlp(
+                params,
+                mnist.X_train,
+                y_train,
+                rng,
+                lr=0.3,
+                num_epochs=2,
+                batch_size=32,
+                X_test=mnist.X_test,
+                y_test=y_test,
+            )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    dataset_bytes = sum(array.nbytes for array in (mnist.X_train, y_train, mnist.X_test, y_test))
+    _TRAINED_ON_MNIST[impl.tree] = params, history, peak, dataset_bytes
+    return _TRAINED_ON_MNIST[impl.tree]
+
+
+@pytest.mark.slow
+@pytest.mark.kata("chapter3.train_mlp")
+def test_mnist_test_accuracy_at_least_85_percent(impl, mnist, mnist_training):
+    params, history, _, _ = mnist_training
+    _, accuracy = oracle_loss_and_accuracy(mnist.X_test, mnist_one_hot(mnist)[1], params)
+    print(f"MNIST 784-256-10 after 2 epochs: test accuracy {accuracy:.4f}; history {history}")
+    assert accuracy >= 0.85, (
+        f"after 2 epochs (lr 0.3, batch 32, He initialization, seed {SEED}) the MLP classifies {accuracy:.2%} of the "
+        f"10,000 test images right; expected at least 85 % (a correct implementation reaches about 97 %). "
+        f"History: {history}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.kata("chapter3.train_mlp")
+def test_mnist_history_has_one_record_per_epoch(impl, mnist, mnist_training):
+    params, history, _, _ = mnist_training
+    assert len(history) == 2, f"2 epochs must give 2 records; got {history}"
+    for record in history:
+        assert {"loss", "train_accuracy", "test_accuracy"} <= set(record), f"missing keys in {record}"
+        assert all(isinstance(value, float) for value in record.values()), f"history values: floats; got {record}"
+        assert 0 <= record["train_accuracy"] <= 1 and 0 <= record["test_accuracy"] <= 1, f"accuracies: {record}"
+    assert history[1]["loss"] < history[0]["loss"], f"the loss must fall from epoch 1 to 2; got {history}"
+    _, accuracy = oracle_loss_and_accuracy(mnist.X_test, mnist_one_hot(mnist)[1], params)
+    assert history[-1]["test_accuracy"] == pytest.approx(accuracy, abs=2e-4), (
+        f"the last test_accuracy must be the returned parameters' accuracy, {accuracy}; got {history[-1]}"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.kata("chapter3.train_mlp")
+def test_mnist_training_peak_memory_under_1_gib(impl, mnist_training):
+    _, _, peak, dataset_bytes = mnist_training
+    total = peak + dataset_bytes
+    print(
+        f"MNIST training: peak {peak / 2**20:.0f} MiB allocated while training + {dataset_bytes / 2**20:.0f} MiB "
+        f"of data = {total / 2**20:.0f} MiB"
+    )
+    assert total < MEMORY_BUDGET_BYTES, (
+        f"training allocated up to {peak / 2**20:.0f} MiB on top of the {dataset_bytes / 2**20:.0f} MiB dataset: "
+        f"{total / 2**20:.0f} MiB, over 1 GiB. Work batch by batch; never build (60000, 256) or (60000, 60000) "
+        "arrays or keep a copy of the data per epoch"
+    )
