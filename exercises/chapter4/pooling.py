@@ -1,0 +1,89 @@
+"""4.3 Max pooling: keep the largest value of every window, and route gradients back to it.
+
+A ``size x size`` window slides over each channel of each image in steps of
+``stride``; the output keeps each window's maximum. Pooling has no
+parameters. It shrinks the feature maps (2x2 windows with stride 2 keep a
+quarter of the values) and makes the network tolerate small shifts.
+
+Windows start at ``0, stride, 2 * stride, ...`` and never leave the input, so
+an ``H x W`` map gives ``(H - size) // stride + 1`` by ``(W - size) // stride + 1``
+outputs; trailing rows or columns that no window reaches are ignored.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._checks import as_float_array, require_ndim
+
+
+def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray[np.floating]:
+    """Max pooling over ``size x size`` windows, channel by channel, channels last.
+
+    ``out[n, i, j, c] = max_{m, q < size} X[n, i * stride + m, j * stride + q, c]``
+
+    Every image and every channel is pooled separately; the channel axis is
+    kept even when there is only one channel (``(N, H, W, 1)`` gives
+    ``(N, H_out, W_out, 1)``).
+
+    Vectorize, no Python loop over images, pixels or channels. Two ways:
+
+    * when ``size == stride``, crop to ``H_out * size`` rows and ``W_out * size``
+      columns, reshape to ``(N, H_out, size, W_out, size, C)`` and take the
+      maximum over axes 2 and 4;
+    * in general, take the element-wise maximum (``np.maximum``) of the
+      ``size * size`` strided slices ``X[:, m::stride, q::stride, :]`` (cut to
+      ``H_out`` rows and ``W_out`` columns), one per window offset ``(m, q)``.
+
+    Args:
+        X: shape ``(N, H, W, C)``, float32 or float64. Not modified.
+        size: the window's side, a positive int no larger than ``H`` or ``W``.
+        stride: the step between windows, a positive int.
+
+    Returns:
+        Shape ``(N, (H - size) // stride + 1, (W - size) // stride + 1, C)``, ``X``'s dtype.
+
+    Raises:
+        ValueError: if ``X`` is not 4-D, ``size`` or ``stride`` is not a
+            positive int, or the window does not fit in the image.
+    """
+    raise NotImplementedError("todo: max_pool")
+
+
+def max_pool_backward(
+    dout: NDArray[np.floating], X: NDArray[np.floating], size: int = 2, stride: int = 2
+) -> NDArray[np.floating]:
+    """The gradient of max pooling with respect to its input.
+
+    The maximum of a window depends only on its winning cell, with slope 1, so
+    each window's upstream gradient ``dout[n, i, j, c]`` goes entirely to the
+    cell of ``X`` that won that window; every other cell gets 0 from it. When
+    windows overlap (``stride < size``) a cell can win several windows and its
+    gradients add up.
+
+    Exactly one winner per window. Ties (equal maxima, common after a ReLU that
+    leaves whole windows at 0) are broken by the first cell in row-major order
+    within the window: the top row before the next, left before right (the cell
+    ``np.argmax`` picks from the flattened window). Sending the gradient to
+    every tied cell would count it several times.
+
+    Vectorize, as the forward pass: recompute the maximum, then visit the
+    ``size * size`` window offsets ``(m, q)`` in row-major order; at each one,
+    the cells equal to their window's maximum, in windows that have no winner
+    yet, are the winners: add ``dout`` there. (Or, when ``size == stride``,
+    ``argmax`` over the reshaped windows.)
+
+    Args:
+        dout: shape ``(N, H_out, W_out, C)``, the gradient with respect to the pooled output.
+        X: the forward pass's input, shape ``(N, H, W, C)``. Not modified.
+        size: the forward pass's window side.
+        stride: the forward pass's stride.
+
+    Returns:
+        ``dX`` of ``X``'s shape and float dtype; cells no window reached get 0.
+
+    Raises:
+        ValueError: as ``max_pool``, or if ``dout``'s shape is not the pooled shape.
+    """
+    raise NotImplementedError("todo: max_pool_backward")
