@@ -113,6 +113,11 @@ def backward_cnn(
         dZ  = dA * relu'(Z)                         relu_derivative(A): 1 where A > 0
         _, dK, dbK = conv_backward(dZ, X, K)        the input gradient is not needed
 
+    The last two lines can swap: a window's gradient goes to its winning cell,
+    and the winner is positive exactly when the window's maximum ``P`` is, so
+    ``dZ = max_pool_backward(dP * relu'(P), A, 2, 2)`` is the same ``dZ``,
+    with the ReLU mask applied to a quarter of the numbers.
+
     Args:
         y: one-hot labels ``(N, n_classes)``.
         params: the parameters used in the forward pass.

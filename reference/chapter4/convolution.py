@@ -116,7 +116,10 @@ def conv_forward(
     if b.shape != (C_out,):
         raise ValueError(f"b must have shape (C_out,) = ({C_out},) for K of shape {K.shape}; got shape {b.shape}")
     Z = _im2col(X, kh, kw, stride, H_out, W_out) @ K.reshape(kh * kw * C_in, C_out)
-    Z += b
+    # Add the biases a whole output row at a time: Z += b on (pixels, C_out) would run
+    # NumPy's inner loop over only C_out numbers per pixel, several times slower.
+    Z = Z.reshape(N, H_out, W_out * C_out)
+    Z += np.tile(b, W_out)
     return Z.reshape(N, H_out, W_out, C_out)
 
 
@@ -170,7 +173,7 @@ def conv_backward(
         )
     dZ_matrix = dZ.reshape(N * H_out * W_out, C_out)
     dK = (_im2col(X, kh, kw, stride, H_out, W_out).T @ dZ_matrix).reshape(K.shape)
-    db = np.einsum("pc->c", dZ_matrix)  # the column sums; .sum(axis=0) is slow on a few narrow columns
+    db = np.ones(len(dZ_matrix), dtype=dZ_matrix.dtype) @ dZ_matrix  # the column sums as one BLAS product
     window_grads = (K.reshape(kh * kw * C_in, C_out) @ dZ_matrix.T).reshape(kh, kw, C_in, N, H_out, W_out)
     dX = np.zeros(X.shape, dtype=np.result_type(dZ, K))
     for m in range(kh):

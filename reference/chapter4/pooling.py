@@ -27,14 +27,20 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
     kept even when there is only one channel (``(N, H, W, 1)`` gives
     ``(N, H_out, W_out, 1)``).
 
-    Vectorize, no Python loop over images, pixels or channels. Two ways:
+    Vectorize, no Python loop over images, pixels or channels. Three ways:
 
     * when ``size == stride``, crop to ``H_out * size`` rows and ``W_out * size``
       columns, reshape to ``(N, H_out, size, W_out, size, C)`` and take the
-      maximum over axes 2 and 4;
+      maximum over axes 2 and 4 (short to write, slow to run);
     * in general, take the element-wise maximum (``np.maximum``) of the
       ``size * size`` strided slices ``X[:, m::stride, q::stride, :]`` (cut to
-      ``H_out`` rows and ``W_out`` columns), one per window offset ``(m, q)``.
+      ``H_out`` rows and ``W_out`` columns), one per window offset ``(m, q)``;
+    * faster: the maximum is separable. First the maximum of the ``size`` row
+      slices ``X[:, m::stride]`` (whole image rows, long contiguous runs), then
+      of the ``size`` column slices of that. With channels last, a slice that
+      skips columns leaves only ``C`` contiguous numbers per pixel, and NumPy
+      pays for every such short run: this way pays for them ``size`` times
+      instead of ``size * size`` times.
 
     Args:
         X: shape ``(N, H, W, C)``, float32 or float64. Not modified.
@@ -49,10 +55,15 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
             positive int, or the window does not fit in the image.
     """
     X = as_float_array("X", X)
-    first, *others = _window_cells(X, size, stride)
-    pooled = X[first].copy()
-    for cell in others:
-        np.maximum(pooled, X[cell], out=pooled)
+    cells = _window_cells(X, size, stride)
+    row_cells = [cell[:2] for cell in cells[::size]]  # (:, rows of offset m), m = 0 .. size - 1
+    column_cells = [(slice(None), slice(None), *cell[2:]) for cell in cells[:size]]  # columns of offset q
+    row_max = X[row_cells[0]].copy()  # (N, H_out, W, C): each window's maximum over its rows
+    for cell in row_cells[1:]:
+        np.maximum(row_max, X[cell], out=row_max)
+    pooled = row_max[column_cells[0]].copy()  # (N, H_out, W_out, C): then over its columns
+    for cell in column_cells[1:]:
+        np.maximum(pooled, row_max[cell], out=pooled)
     return pooled
 
 
@@ -104,7 +115,10 @@ def max_pool_backward(
     for cell in _window_cells(X, size, stride):
         wins = unclaimed & (X[cell] == pooled)
         unclaimed &= ~wins
-        dX[cell] += wins * dout
+        if stride >= size:  # windows do not overlap: a cell is in one window at most, assigning is enough
+            dX[cell] = wins * dout
+        else:
+            dX[cell] += wins * dout
     return dX
 
 
