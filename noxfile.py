@@ -72,3 +72,14 @@ def ci(session: nox.Session) -> None:
     authoring(session)
     tests(session)
     mutants(session)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time MNIST epochs of the reference MLP and CNN against scikit-learn and PyTorch (if installed).
+
+    Writes runs/bench-<timestamp>/ (results.json, results.md, bench.png). Options go
+    to the script: ``nox -s bench -- --epochs 10``, ``-- --quick``, ``-- --only mlp``,
+    ``-- --no-torch``; ``python -m kata.bench --help`` lists them all.
+    """
+    session.run("python", "-m", "kata.bench", *session.posargs)

@@ -1,0 +1,5 @@
+"""``python -m kata.bench``: see ``kata/bench/command.py``."""
+
+from .command import main
+
+raise SystemExit(main())
