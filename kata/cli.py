@@ -26,6 +26,7 @@ import numpy as np
 from . import compare as comparing
 from . import data, hints, reset, runner, spec, status, watch
 from . import train as training
+from .runs import RUNS
 from .status import relative
 from .trees import PROJECT_ROOT, Kata, chapters, find_kata, katas
 
@@ -253,14 +254,8 @@ def format_seconds(seconds: float) -> str:
 
 def learner_error(kata: Kata, error: BaseException) -> str:
     """A one-paragraph account of an exception raised by the learner's code: what and where."""
-    where = ""
-    tb = error.__traceback__
-    while tb is not None:
-        path = Path(tb.tb_frame.f_code.co_filename)
-        if path.is_relative_to(PROJECT_ROOT / "exercises"):
-            where = f" at {relative(path)}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    raised = f"your {kata.qualname} raised {type(error).__name__}: {error}{where}"
+    where = training.learner_location(error)
+    raised = f"your {kata.qualname} raised {type(error).__name__}: {error}{f' at {where}' if where else ''}"
     return f"{raised}\n(kata check {kata.qualname} runs its tests)"
 
 
@@ -431,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--limit", type=int, help="train and test on the first N images only (a quick try)")
     command.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
                          help="continue a run folder (default: the latest run of this network)")  # fmt: skip
-    command.add_argument("--runs", type=Path, default=training.RUNS, help="where run folders go (default: runs/)")
+    command.add_argument("--runs", type=Path, default=RUNS, help="where run folders go (default: runs/)")
     command.set_defaults(run=cmd_train)
 
     command = commands.add_parser("data", help="download, verify or locate MNIST and Fashion-MNIST")

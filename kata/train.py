@@ -38,10 +38,10 @@ from numpy.typing import NDArray
 from tqdm import tqdm
 
 from . import data, plots
+from .runs import RUNS, unused_run_folder
 from .trees import PROJECT_ROOT, Implementation, find_kata, stub_reached
 
 Params = dict[str, NDArray[np.floating]]
-RUNS = PROJECT_ROOT / "runs"
 EVALUATION_BATCH = 1000
 POINTS_PER_EPOCH = 50  # points of the running loss and accuracy curves per epoch
 LR_END = 0.1  # the learning rate falls linearly to this fraction of --lr over a command's epochs
@@ -179,12 +179,7 @@ def new_run(config: Config, runs: Path = RUNS) -> Run:
     impl, network = Implementation(config.impl), NETWORKS[config.net]
     rng = np.random.default_rng(config.seed)
     params = _learner_call(network.katas, lambda: network.init(impl, rng))
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    folder = runs / f"{config.net}-{config.dataset}-{stamp}"
-    suffix = 1
-    while folder.exists():
-        suffix += 1
-        folder = runs / f"{config.net}-{config.dataset}-{stamp}-{suffix}"
+    folder = unused_run_folder(runs, f"{config.net}-{config.dataset}")
     velocities = {name: np.zeros_like(value) for name, value in params.items()}
     return Run(folder, config, params, velocities, rng)
 
@@ -415,6 +410,7 @@ def _kata_name(dotted: str) -> str:
 
 
 def learner_location(error: BaseException) -> str:
+    """``exercises/chapterN/module.py:line`` of the innermost frame of ``error`` in the learner's code; "" if none."""
     where = ""
     tb = error.__traceback__
     while tb is not None:

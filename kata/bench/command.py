@@ -37,10 +37,10 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,unuse
 
 from .. import data as datasets
 from ..plots import save
+from ..runs import RUNS, unused_run_folder
 from . import machine, memory, report
 from .workloads import MLP_SIZES, NETWORKS, ROWS, Data, Row, Settings, Trained, prepare
 
-RUNS = datasets.PROJECT_ROOT / "runs"
 QUICK_SIZES = (2000, 500)  # training and test images of a --quick run
 TORCH_CPU_INSTALL = "pip install torch --index-url https://download.pytorch.org/whl/cpu"  # the CPU build only
 PAUSE = 0.2  # seconds between two rows' epochs, for the last one's idle threads to go to sleep
@@ -284,17 +284,6 @@ def profile_cnn(settings: Settings, folder: Path, quick: bool) -> list[dict[str,
     return profile
 
 
-def new_run_folder(runs: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    folder = runs / f"bench-{stamp}"
-    suffix = 1
-    while folder.exists():
-        suffix += 1
-        folder = runs / f"bench-{stamp}-{suffix}"
-    folder.mkdir(parents=True)
-    return folder
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
@@ -331,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         if profiled:
             results["profile"] = profile_cnn(settings, Path(scratch), args.quick)
     report.complete(results)
-    run_folder = new_run_folder(args.runs)
+    run_folder = unused_run_folder(args.runs, "bench")
+    run_folder.mkdir(parents=True)
     (run_folder / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     markdown = report.render_markdown(results)
     (run_folder / "results.md").write_text(markdown)
