@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kata.stubs import expected_exercises
 from kata.trees import PROJECT_ROOT
 
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -27,9 +28,11 @@ def copy_project(root: Path) -> Path:
         for name in ("__init__.py", "_checks.py"):
             shutil.copy(PROJECT_ROOT / tree / name, root / tree)
         shutil.copytree(PROJECT_ROOT / "reference" / "chapter1", root / tree / "chapter1", ignore=ignore)
-    for path in (PROJECT_ROOT / "exercises" / "chapter1").glob("*"):
-        if path.suffix in (".py", ".md"):
-            shutil.copy(path, root / "exercises" / "chapter1")
+    for path in (PROJECT_ROOT / "exercises" / "chapter1").glob("*.md"):
+        shutil.copy(path, root / "exercises" / "chapter1")
+    for relative, text in expected_exercises().items():  # the stubs, even where the real exercises are solved
+        if relative.parts[0] == "chapter1":
+            (root / "exercises" / relative).write_text(text)
     (root / "tests").mkdir()
     shutil.copy(PROJECT_ROOT / "tests" / "conftest.py", root / "tests")
     shutil.copytree(PROJECT_ROOT / "tests" / "chapter1", root / "tests" / "chapter1", ignore=ignore)

@@ -1,11 +1,9 @@
 """``kata reset``: one function back to its stub; the rest of the learner's file is kept."""
 
-import shutil
-
 import pytest
 
 from kata import cli
-from kata.stubs import stub_function
+from kata.stubs import stub_function, stub_source
 from kata.trees import PROJECT_ROOT, Kata
 
 LEARNERS_TOOLKIT_FUNCTIONS = '''
@@ -24,7 +22,7 @@ def one_hot(labels, num_classes, dtype=None):
 def toolkit(tmp_path, monkeypatch, state_dir):
     """The learner's toolkit module, in a temporary folder: a stub file with one_hot written."""
     path = tmp_path / "toolkit.py"
-    shutil.copy(PROJECT_ROOT / "exercises" / "chapter1" / "toolkit.py", path)
+    path.write_text(stub_source((PROJECT_ROOT / "reference" / "chapter1" / "toolkit.py").read_text()))
     original = Kata.module_path
     monkeypatch.setattr(Kata, "module_path", lambda self, tree: path if tree == "exercises" else original(self, tree))
     source = path.read_text()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kata.stubs import expected_exercises
 from kata.trees import PROJECT_ROOT
 
 WRONG_NORMALIZE = """
@@ -31,6 +32,8 @@ def learner_copy(tmp_path_factory) -> Path:
     for name in ("kata", "exercises", "reference", "pyproject.toml"):
         source = PROJECT_ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    for relative, text in expected_exercises().items():  # the stubs, even where the real exercises are solved
+        (root / "exercises" / relative).write_text(text)
     (root / "tests").mkdir()
     shutil.copy(PROJECT_ROOT / "tests" / "conftest.py", root / "tests")
     shutil.copytree(PROJECT_ROOT / "tests" / "chapter1", root / "tests" / "chapter1")
