@@ -458,15 +458,8 @@ def _regularized_loss_and_gradients(rng: np.random.Generator) -> Arguments:
 
 @example("chapter4.train_mlp_3layer_regularized")
 def _train_mlp_3layer_regularized(rng: np.random.Generator) -> Arguments:
-    names = ("W1", "b1", "W2", "b2", "W3", "b3")
-    params = dict(zip(names, _layers(rng, (12, 8, 6, 4)), strict=True))
-    options = {"lr": 0.1, "num_epochs": 2, "batch_size": 16, "lambda_": 1e-3, "keep_prob": 0.8}
-    return (
-        params,
-        rng.random((64, 12), dtype=np.float32),
-        _one_hot_rows(rng, 64, 4),
-        np.random.default_rng(1),
-    ), options
+    arguments, options = _train_mlp_3layer(rng)
+    return arguments, {**options, "lambda_": 1e-3, "keep_prob": 0.8}
 
 
 @example("chapter4.momentum_update")
