@@ -1,7 +1,9 @@
-"""Assertions for kata tests whose failure messages teach: expected vs got."""
+"""Assertions for kata tests whose failure messages teach (expected vs got), and helpers the chapters' tests share."""
 
 from __future__ import annotations
 
+import math
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -9,6 +11,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .gradcheck import away_from_kinks
 
 
 def assert_array(got: object, *, what: str, shape: tuple[int, ...] | None = None, dtype: Any = None) -> None:
@@ -80,6 +84,48 @@ def call_unchanged(function: Callable[..., Any], *args: Any, **kwargs: Any) -> A
                 f"(e.g. X = X - X.mean(axis=0), not X -= ...)"
             )
     return result
+
+
+def best_time(function: Callable[..., Any], *args: Any, repeat: int) -> float:
+    """The shortest wall time, in seconds, of ``repeat`` calls ``function(*args)``."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def column_major_network(
+    rng: np.random.Generator, layer_dims: list[int], m: int, output: str
+) -> tuple[dict[str, NDArray[np.float64]], NDArray[np.float64], NDArray[np.float64]]:
+    """A small float64 network in chapter 5's notation, its inputs and labels: ``(params, X, Y)``.
+
+    ``W[l]`` is ``(n[l], n[l-1])`` with entries ``N(0, 1 / n[l-1])``, ``b[l]`` is
+    ``(n[l], 1)`` with entries ``N(0, 0.3^2)``, ``X`` is ``(n[0], m)`` standard
+    normal; all are drawn again until every hidden pre-activation (ReLU layers)
+    lies at least 0.02 from the kink, so numerical gradients are trustworthy.
+    ``Y`` is 0/1 of shape ``(n[L], m)`` for a ``"sigmoid"`` output, one-hot
+    columns ``(n[L], m)`` for ``"softmax"``.
+    """
+    while True:
+        params = {}
+        for layer in range(1, len(layer_dims)):
+            n, n_prev = layer_dims[layer], layer_dims[layer - 1]
+            params[f"W{layer}"] = rng.normal(0, 1 / math.sqrt(n_prev), (n, n_prev))
+            params[f"b{layer}"] = rng.normal(0, 0.3, (n, 1))
+        X = rng.normal(size=(layer_dims[0], m))
+        A, near_kink = X, False
+        for layer in range(1, len(layer_dims) - 1):
+            Z = params[f"W{layer}"] @ A + params[f"b{layer}"]
+            near_kink |= not away_from_kinks(Z, 0.02)
+            A = np.maximum(Z, 0)
+        if not near_kink:
+            break
+    k = layer_dims[-1]
+    if output == "sigmoid":
+        return params, X, (rng.random((k, m)) < 0.5).astype(np.float64)
+    return params, X, np.eye(k)[rng.integers(0, k, m)].T
 
 
 def _show(array: NDArray[Any]) -> str:

@@ -1,7 +1,6 @@
 """1.2 matrix_multiply and matrix_multiply_loops."""
 
 import re
-import time
 
 import numpy as np
 import pytest
@@ -9,7 +8,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kata.testing import assert_close, call_unchanged
+from kata.testing import assert_close, best_time, call_unchanged
 
 both_katas = pytest.mark.parametrize(
     "name",
@@ -64,21 +63,12 @@ def test_rejects_vectors(impl, name):
         getattr(impl.chapter1, name)(np.ones(3), np.ones((3, 2)))
 
 
-def _best_time(function, *args, repeat):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @pytest.mark.kata("chapter1.matrix_multiply_loops")
 def test_vectorized_is_much_faster_than_loops(impl):
     rng = np.random.default_rng(0)
     X, W = rng.normal(size=(48, 48)), rng.normal(size=(48, 48))
-    loops = _best_time(impl.chapter1.matrix_multiply_loops, X, W, repeat=2)
-    vectorized = _best_time(impl.chapter1.matrix_multiply, X, W, repeat=20)
+    loops = best_time(impl.chapter1.matrix_multiply_loops, X, W, repeat=2)
+    vectorized = best_time(impl.chapter1.matrix_multiply, X, W, repeat=20)
     ratio = loops / vectorized
     print(f"48x48 @ 48x48: loops {loops * 1e3:.2f} ms, vectorized {vectorized * 1e3:.4f} ms, ratio {ratio:.0f}x")
     assert ratio >= 10, (

@@ -5,15 +5,13 @@ The cross-chapter tests run this chapter's functions next to chapter 3's ``forwa
 ``backward_mlp_3layer``, from the same tree: your chapter 5 must agree with your chapters 3 and 4.
 """
 
-import math
 import re
 
 import numpy as np
 import pytest
 from scipy.special import softmax
 
-from kata.gradcheck import away_from_kinks
-from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged
+from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, column_major_network
 
 
 def hand_column_major():
@@ -23,27 +21,6 @@ def hand_column_major():
         "W2": np.array([[7.0, 8.0]]),
         "b2": np.array([[9.0]]),
     }
-
-
-def network(seed, layer_dims, m):
-    """float64 column-major parameters, inputs (n_x, m) and one-hot labels (k, m); hidden units away from 0."""
-    rng = np.random.default_rng(seed)
-    while True:
-        p = {}
-        for layer in range(1, len(layer_dims)):
-            n, n_prev = layer_dims[layer], layer_dims[layer - 1]
-            p[f"W{layer}"] = rng.normal(0, 1 / math.sqrt(n_prev), (n, n_prev))
-            p[f"b{layer}"] = rng.normal(0, 0.3, (n, 1))
-        X = rng.normal(size=(layer_dims[0], m))
-        A, near_kink = X, False
-        for layer in range(1, len(layer_dims) - 1):
-            Z = p[f"W{layer}"] @ A + p[f"b{layer}"]
-            near_kink |= not away_from_kinks(Z, 0.02)
-            A = np.maximum(Z, 0)
-        if not near_kink:
-            break
-    k = layer_dims[-1]
-    return p, X, np.eye(k)[rng.integers(0, k, m)].T
 
 
 def column_major_forward(X, p):
@@ -96,7 +73,7 @@ def test_row_major_arrays_are_contiguous_copies(impl):
 
 @pytest.mark.kata("chapter5.parameters_to_row_major")
 def test_row_major_network_computes_the_same_function(impl):
-    p, X, _ = network(0, [5, 6, 4, 3], 8)
+    p, X, _ = column_major_network(np.random.default_rng(0), [5, 6, 4, 3], 8, "softmax")
     expected = column_major_forward(X, p)
     got = row_major_forward(X.T, impl.chapter5.parameters_to_row_major(p))
     assert_close(got, expected.T, what="row-major output (m, k) = column-major output (k, m) transposed", rtol=1e-12)
@@ -112,7 +89,7 @@ def test_row_major_rejects_rank_1_bias(impl):
 
 @pytest.mark.kata("chapter5.parameters_to_row_major")
 def test_chapter3_network_gives_identical_results(impl):
-    p, X, Y = network(1, [6, 5, 4], 9)
+    p, X, Y = column_major_network(np.random.default_rng(1), [6, 5, 4], 9, "softmax")
     AL, caches = impl.chapter5.L_model_forward(X, p, "softmax")
     W1, b1, W2, b2 = impl.chapter5.parameters_to_row_major(p)
     A1, A2 = impl.chapter3.forward_mlp(X.T, W1, b1, W2, b2)
@@ -139,7 +116,7 @@ def test_chapter3_network_gives_identical_results(impl):
 
 @pytest.mark.kata("chapter5.parameters_to_row_major")
 def test_chapter4_network_gives_identical_results(impl):
-    p, X, Y = network(2, [7, 6, 5, 4], 10)
+    p, X, Y = column_major_network(np.random.default_rng(2), [7, 6, 5, 4], 10, "softmax")
     AL, caches = impl.chapter5.L_model_forward(X, p, "softmax")
     row = impl.chapter5.parameters_to_row_major(p)
     A1, A2, A3 = impl.chapter4.forward_mlp_3layer(X.T, *row)
@@ -177,7 +154,7 @@ def test_column_major_hand_case(impl):
 
 @pytest.mark.kata("chapter5.parameters_to_column_major")
 def test_column_major_round_trip(impl):
-    p, _, _ = network(3, [4, 5, 3, 2], 2)
+    p, _, _ = column_major_network(np.random.default_rng(3), [4, 5, 3, 2], 2, "softmax")
     p32 = {name: value.astype(np.float32) for name, value in p.items()}
     back = impl.chapter5.parameters_to_column_major(impl.chapter5.parameters_to_row_major(p32))
     assert sorted(back) == sorted(p32)
@@ -197,7 +174,7 @@ def test_row_major_network_computes_the_same_function_in_columns(impl):
 
 @pytest.mark.kata("chapter5.parameters_to_column_major")
 def test_chapter3_gradients_convert_to_chapter5_gradients(impl):
-    p, X, Y = network(5, [6, 5, 3], 8)
+    p, X, Y = column_major_network(np.random.default_rng(5), [6, 5, 3], 8, "softmax")
     row = impl.chapter5.parameters_to_row_major(p)
     A1, A2 = impl.chapter3.forward_mlp(X.T, *row)
     converted = impl.chapter5.parameters_to_column_major(impl.chapter3.backward_mlp(X.T, A1, A2, Y.T, row[0], row[2]))

@@ -16,7 +16,14 @@ from kata.gradcheck import (
     numerical_gradient,
     numerical_vjp,
 )
-from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, no_warnings
+from kata.testing import (
+    assert_array,
+    assert_close,
+    assert_scalar,
+    call_unchanged,
+    column_major_network,
+    no_warnings,
+)
 
 # --- the test's own oracle: the network written out in NumPy --------------------------------
 
@@ -43,26 +50,6 @@ def oracle_cost(X, Y, p, output):
     if output == "sigmoid":
         return float(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / X.shape[1])
     return float(-np.sum(Y * np.log(AL)) / X.shape[1])
-
-
-def random_network(rng, layer_dims, m, output):
-    """float64 parameters, inputs and labels whose hidden pre-activations stay away from ReLU's kink."""
-    while True:
-        p = {}
-        for layer in range(1, len(layer_dims)):
-            p[f"W{layer}"] = rng.normal(
-                0, 1 / math.sqrt(layer_dims[layer - 1]), (layer_dims[layer], layer_dims[layer - 1])
-            )
-            p[f"b{layer}"] = rng.normal(0, 0.3, (layer_dims[layer], 1))
-        X = rng.normal(size=(layer_dims[0], m))
-        Z = [p[f"W{layer}"] @ A + p[f"b{layer}"] for layer, A in enumerate(oracle_forward(X, p, output)[:-1], start=1)]
-        if all(away_from_kinks(z, 0.02) for z in Z[:-1]):
-            break
-    if output == "sigmoid":
-        Y = (rng.random((layer_dims[-1], m)) < 0.5).astype(np.float64)
-    else:
-        Y = np.eye(layer_dims[-1])[rng.integers(0, layer_dims[-1], m)].T
-    return p, X, Y
 
 
 def numeric_gradients(X, Y, p, output):
@@ -229,7 +216,7 @@ def test_activation_forward_float32_and_unknown_activation(impl):
 @pytest.mark.parametrize(("output", "layer_dims"), [("sigmoid", [4, 5, 3, 1]), ("softmax", [4, 6, 3])])
 def test_L_model_forward_output_and_every_cache(impl, output, layer_dims):
     rng = np.random.default_rng(5)
-    p, X, _ = random_network(rng, layer_dims, 7, output)
+    p, X, _ = column_major_network(rng, layer_dims, 7, output)
     before = {name: value.copy() for name, value in p.items()}
     AL, caches = call_unchanged(impl.chapter5.L_model_forward, X, p, output)
     activations = oracle_forward(X, p, output)
@@ -424,7 +411,7 @@ def test_activation_backward_shapes_float32_and_unknown_activation(impl):
 )
 def test_L_model_backward_agrees_with_numerical_gradient(impl, output, layer_dims):
     rng = np.random.default_rng(11)
-    p, X, Y = random_network(rng, layer_dims, 6, output)
+    p, X, Y = column_major_network(rng, layer_dims, 6, output)
     AL, caches = make_caches(X, p, output)
     saved = copy_caches(caches)
     grads = impl.chapter5.L_model_backward(AL, Y, caches, output)
@@ -451,7 +438,7 @@ def test_L_model_backward_float32(impl):
 @pytest.mark.kata("chapter5.L_model_backward")
 def test_L_model_backward_rejects_rank_1_labels(impl):
     rng = np.random.default_rng(13)
-    p, X, Y = random_network(rng, [3, 4, 1], 5, "sigmoid")
+    p, X, Y = column_major_network(rng, [3, 4, 1], 5, "sigmoid")
     AL, caches = make_caches(X, p, "sigmoid")
     with pytest.raises(ValueError, match=re.escape("(5,)")):
         impl.chapter5.L_model_backward(AL, Y.reshape(-1), caches)
@@ -507,7 +494,7 @@ def test_predict_binary_threshold(impl):
 @pytest.mark.kata("chapter5.predict")
 def test_predict_softmax_argmax_per_column(impl):
     rng = np.random.default_rng(14)
-    p, X, _ = random_network(rng, [4, 6, 5], 30, "softmax")
+    p, X, _ = column_major_network(rng, [4, 6, 5], 30, "softmax")
     got = impl.chapter5.predict(X, p, "softmax")
     expected = np.argmax(oracle_forward(X, p, "softmax")[-1], axis=0).reshape(1, 30)
     assert_array(got, what="predict(X, parameters, 'softmax')", shape=(1, 30), dtype=np.int64)
@@ -561,7 +548,7 @@ def assert_same_training(got, expected, what):
 def test_full_batch_steps_follow_the_gradient(impl, output):
     rng = np.random.default_rng(15)
     k = 1 if output == "sigmoid" else 3
-    _, X, Y = random_network(rng, [3, 4, 4, k], 8, output)
+    _, X, Y = column_major_network(rng, [3, 4, 4, k], 8, output)
     layer_dims = [3, 4, 4, k]
     got = call_unchanged(impl.chapter5.L_layer_model, X, Y, layer_dims, np.random.default_rng(16), 0.5, 3, None, output)
     expected = numerical_training(X, Y, layer_dims, 16, 0.5, 3, None, output)
@@ -576,7 +563,7 @@ def test_full_batch_steps_follow_the_gradient(impl, output):
 @pytest.mark.kata("chapter5.L_layer_model")
 def test_minibatches_are_shuffled_and_the_last_one_kept(impl):
     rng = np.random.default_rng(17)
-    _, X, Y = random_network(rng, [3, 4, 3], 10, "softmax")
+    _, X, Y = column_major_network(rng, [3, 4, 3], 10, "softmax")
     got = impl.chapter5.L_layer_model(X, Y, [3, 4, 3], np.random.default_rng(18), 0.3, 2, 4, "softmax")
     expected = numerical_training(X, Y, [3, 4, 3], 18, 0.3, 2, 4, "softmax")
     assert_same_training(

@@ -3,14 +3,13 @@
 import itertools
 import math
 import re
-import time
 
 import numpy as np
 import pytest
 from scipy.special import expit
 
 from kata.gradcheck import TOLERANCES, assert_gradients_close, numerical_gradient
-from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, no_warnings
+from kata.testing import assert_array, assert_close, assert_scalar, best_time, call_unchanged, no_warnings
 
 both_propagates = pytest.mark.parametrize(
     "name",
@@ -110,21 +109,12 @@ def test_rejects_wrong_shapes(impl, name, w_shape, Y_shape, match):
         getattr(impl.chapter5, name)(np.ones(w_shape), 0.0, np.ones((3, 4)), np.ones(Y_shape))
 
 
-def _best_time(function, *args, repeat):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(*args)
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 @pytest.mark.kata("chapter5.propagate_loop")
 def test_vectorized_propagate_is_much_faster_than_loops(impl):
     rng = np.random.default_rng(3)
     w, X, Y = random_problem(rng, n_x=40, m=250)
-    loops = _best_time(impl.chapter5.propagate_loop, w, 0.1, X, Y, repeat=2)
-    vectorized = _best_time(impl.chapter5.propagate, w, 0.1, X, Y, repeat=20)
+    loops = best_time(impl.chapter5.propagate_loop, w, 0.1, X, Y, repeat=2)
+    vectorized = best_time(impl.chapter5.propagate, w, 0.1, X, Y, repeat=20)
     ratio = loops / vectorized
     print(f"n_x=40, m=250: loops {loops * 1e3:.2f} ms, vectorized {vectorized * 1e3:.4f} ms, ratio {ratio:.0f}x")
     assert ratio >= 20, (
