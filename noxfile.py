@@ -65,13 +65,20 @@ def mutants(session: nox.Session) -> None:
 
 
 @nox.session
+def alternatives(session: nox.Session) -> None:
+    """Run every declared alternative (correct, written differently) through its kata's tests; fail if one is rejected."""
+    session.run("python", "-m", "kata.alternatives", *session.posargs)
+
+
+@nox.session
 def ci(session: nox.Session) -> None:
-    """What CI runs: lint, type check, authoring checks, the test suite, mutants."""
+    """What CI runs: lint, type check, authoring checks, the test suite, mutants, alternatives."""
     lint(session)
     typecheck(session)
     authoring(session)
     tests(session)
     mutants(session)
+    alternatives(session)
 
 
 @nox.session

@@ -1,20 +1,31 @@
-"""Mutants: plausible wrong implementations that a kata's tests must reject.
+"""Mutants and alternatives: other implementations of a kata, wrong and right.
 
-Each chapter declares its mutants in ``tests/<chapter>/mutants.py``::
+A **mutant** is a plausible wrong implementation that the kata's tests must
+reject; an **alternative** is a correct one, written differently from the
+reference, that they must accept. Each chapter declares them in
+``tests/<chapter>/mutants.py`` and ``tests/<chapter>/alternatives.py``::
 
-    from kata.mutants import mutant
+    from kata.mutants import alternative, mutant
 
     @mutant("chapter1.normalize")
     def global_statistics(X):
         \"\"\"One mean and std for the whole array instead of one per column.\"\"\"
         return (X - X.mean()) / X.std()
 
-A mutant has the kata's signature. To run one, pytest is started on the
-kata's tests with ``--impl reference --mutant <kata>:<name>``: the reference
-function is replaced, everywhere the reference tree refers to it, by the
-mutant. The mutant is killed when some test fails; it survives when all pass.
+    @alternative("chapter1.normalize")
+    def scipy_zscore(X):
+        \"\"\"scipy.stats.zscore, with the constant columns set to 0 afterwards.\"\"\"
+        ...
+
+Either has the kata's signature and no argument checks: the kata's input
+contract is wrapped around it, as around the learner's body. To run one,
+pytest is started on the kata's tests with ``--impl reference --mutant
+<kata>:<name>`` (or ``--alternative``): the reference function is replaced,
+everywhere the reference tree refers to it. A mutant is killed when some test
+fails; an alternative is accepted when every test passes.
 
     python -m kata.mutants [--chapter chapter1] [--kata chapter1.normalize] [-j 2]
+    python -m kata.alternatives [the same options]
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import IO, Any, NoReturn, TypeVar
 
+from .contracts import contract_of
 from .trees import PROJECT_ROOT, chapters, find_kata
 
 TESTS = PROJECT_ROOT / "tests"
@@ -41,12 +53,16 @@ PRELOAD = (
     "numpy", "scipy.special", "scipy.stats", "scipy.signal", "sklearn.datasets", "matplotlib.pyplot",
     "hypothesis", "pytest", "pytest_benchmark.plugin", "threadpoolctl", "kata.data", "kata.gradcheck", "kata.testing",
 )  # fmt: skip
+KINDS = ("mutant", "alternative")
 _REGISTRY: dict[str, Mutant] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
 class Mutant:
+    """A declared mutant or alternative (``kind``) of a kata."""
+
+    kind: str
     kata: str
     name: str
     description: str
@@ -56,58 +72,74 @@ class Mutant:
     def id(self) -> str:
         return f"{self.kata}:{self.name}"
 
+    @property
+    def expected(self) -> str:
+        """The verdict that is a success: a mutant killed, an alternative accepted."""
+        return "killed" if self.kind == "mutant" else "accepted"
+
 
 @dataclass(frozen=True)
 class Outcome:
     mutant: Mutant
-    status: str  # "killed", "survived" or "error"
+    status: str  # "killed", "survived", "accepted", "rejected" or "error"
     detail: str
 
 
-def mutant(kata: str) -> Callable[[F], F]:
-    """Declare the decorated function a mutant of ``kata`` (``chapterN.function``);
-    its docstring says what is wrong with it."""
+def _declarer(kind: str, what: str) -> Callable[[str], Callable[[F], F]]:
+    def declare(kata: str) -> Callable[[F], F]:
+        def register(function: F) -> F:
+            if not function.__doc__:
+                raise ValueError(f"{kind} {function.__name__} of {kata} needs a docstring saying {what}")
+            declared = Mutant(kind, kata, function.__name__, " ".join(function.__doc__.split()), function)
+            if (kind, declared.id) in _REGISTRY:
+                raise ValueError(f"{kind} {declared.id} is declared twice")
+            _REGISTRY[kind, declared.id] = declared
+            return function
 
-    def register(function: F) -> F:
-        if not function.__doc__:
-            raise ValueError(f"mutant {function.__name__} of {kata} needs a docstring saying what is wrong")
-        declared = Mutant(kata, function.__name__, " ".join(function.__doc__.split()), function)
-        if declared.id in _REGISTRY:
-            raise ValueError(f"mutant {declared.id} is declared twice")
-        _REGISTRY[declared.id] = declared
-        return function
+        return register
 
-    return register
+    declare.__doc__ = (
+        f"Declare the decorated function a {kind} of ``kata`` (``chapterN.function``); its docstring says {what}."
+    )
+    return declare
 
 
-def load(chapter: str | None = None) -> list[Mutant]:
-    """Every declared mutant (or one chapter's), in declaration order."""
+mutant = _declarer("mutant", "what is wrong with it")
+alternative = _declarer("alternative", "how it differs from the reference")
+
+
+def load(chapter: str | None = None, kind: str = "mutant") -> list[Mutant]:
+    """Every declared mutant or alternative (or one chapter's), in declaration order."""
     for name in chapters():
-        path = TESTS / name / "mutants.py"
-        module_name = f"_kata_mutants_{name}"
-        if path.exists() and module_name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            assert spec is not None and spec.loader is not None
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            spec.loader.exec_module(module)
-    return [m for m in _REGISTRY.values() if chapter is None or m.kata.split(".")[0] == chapter]
+        for file_kind in KINDS:
+            path = TESTS / name / f"{file_kind}s.py"
+            module_name = f"_kata_{file_kind}s_{name}"
+            if path.exists() and module_name not in sys.modules:
+                spec = importlib.util.spec_from_file_location(module_name, path)
+                assert spec is not None and spec.loader is not None
+                module = importlib.util.module_from_spec(spec)
+                sys.modules[module_name] = module
+                spec.loader.exec_module(module)
+    return [m for (k, _), m in _REGISTRY.items() if k == kind and chapter in (None, m.kata.split(".")[0])]
 
 
-def apply(mutant_id: str) -> Mutant:
-    """Replace the reference function of the mutant's kata by the mutant, in every
-    module of the reference tree that holds it (re-exports and imports included)."""
-    declared = {m.id: m for m in load()}
+def apply(mutant_id: str, kind: str = "mutant") -> Mutant:
+    """Replace the reference function of the declared kata by the mutant (or alternative),
+    wrapped in the kata's input contract, in every module of the reference tree that
+    holds it (re-exports and imports included)."""
+    declared = {m.id: m for m in load(kind=kind)}
     if mutant_id not in declared:
-        raise LookupError(f"no mutant {mutant_id!r}; known: {', '.join(declared) or 'none'}")
+        raise LookupError(f"no {kind} {mutant_id!r}; known: {', '.join(declared) or 'none'}")
     chosen = declared[mutant_id]
     original = find_kata(chosen.kata).function("reference")  # also imports every reference chapter
+    declared_contract = contract_of(original)
+    replacement = declared_contract.wrap(chosen.function) if declared_contract else chosen.function
     replaced = 0
     for module_name, module in list(sys.modules.items()):
         if module_name == "reference" or module_name.startswith("reference."):
             for attribute, value in list(vars(module).items()):
                 if value is original:
-                    setattr(module, attribute, chosen.function)
+                    setattr(module, attribute, replacement)
                     replaced += 1
     if not replaced:  # pragma: no cover - find_kata found it, so some module holds it
         raise LookupError(f"reference function of {chosen.kata} not found in any module")
@@ -115,28 +147,33 @@ def apply(mutant_id: str) -> Mutant:
 
 
 def pytest_args(chosen: Mutant) -> list[str]:
-    """The pytest command line that runs the mutant's kata tests against it."""
+    """The pytest command line that runs the kata's tests against the mutant or alternative."""
     chapter = chosen.kata.split(".")[0]
     return [
         str(TESTS / chapter), "-x", "-q", "--no-header", "-p", "no:cacheprovider", "--benchmark-disable",
-        "--impl", "reference", "--kata", chosen.kata, "--mutant", chosen.id,
+        "--impl", "reference", "--kata", chosen.kata, f"--{chosen.kind}", chosen.id,
     ]  # fmt: skip
 
 
 def outcome(chosen: Mutant, returncode: int, output: str) -> Outcome:
-    """Read pytest's exit code: 1 means a test failed, so the mutant is killed."""
-    if returncode == 1:
+    """Read pytest's exit code: 1 means a test failed (a mutant killed, an alternative rejected)."""
+    if returncode in (0, 1):
         failed = re.search(r"^(?:FAILED|ERROR) (\S+)", output, re.MULTILINE)
-        return Outcome(chosen, "killed", f"by {failed.group(1)}" if failed else "")
-    if returncode == 0:
-        return Outcome(chosen, "survived", "every test of the kata passed")
+        if chosen.kind == "mutant":
+            if returncode == 1:
+                return Outcome(chosen, "killed", f"by {failed.group(1)}" if failed else "")
+            return Outcome(chosen, "survived", "every test of the kata passed")
+        if returncode == 0:
+            return Outcome(chosen, "accepted", "")
+        tail = "\n".join(output.strip().splitlines()[-25:])
+        return Outcome(chosen, "rejected", f"by {failed.group(1) if failed else 'a test'}:\n{tail}")
     reason = "no test is marked with this kata" if returncode == 5 else f"pytest exited {returncode}"
     tail = "\n".join(output.strip().splitlines()[-15:])
     return Outcome(chosen, "error", f"{reason}:\n{tail}")
 
 
 def run_one(chosen: Mutant) -> Outcome:
-    """Run the mutant's kata tests against it in a fresh pytest process."""
+    """Run the kata's tests against the mutant or alternative in a fresh pytest process."""
     command = [sys.executable, "-m", "pytest", *pytest_args(chosen)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=PROJECT_ROOT, env={**os.environ, **ONE_THREAD})
     return outcome(chosen, result.returncode, result.stdout + result.stderr)
@@ -191,29 +228,29 @@ def _run_in_child(chosen: Mutant, log: IO[bytes]) -> NoReturn:
         os._exit(code)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m kata.mutants", description="Run every mutant; fail if one survives."
-    )
-    parser.add_argument("--chapter", help="only this chapter's mutants, e.g. chapter1")
-    parser.add_argument("--kata", help="only this kata's mutants, e.g. chapter1.normalize")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="mutants run in parallel")
+def main(argv: list[str] | None = None, kind: str = "mutant") -> int:
+    verdict = "fail if one survives" if kind == "mutant" else "fail if the tests reject one"
+    parser = argparse.ArgumentParser(prog=f"python -m kata.{kind}s", description=f"Run every {kind}; {verdict}.")
+    parser.add_argument("--chapter", help=f"only this chapter's {kind}s, e.g. chapter1")
+    parser.add_argument("--kata", help=f"only this kata's {kind}s, e.g. chapter1.normalize")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help=f"{kind}s run in parallel")
     args = parser.parse_args(argv)
-    selected = [m for m in load(args.chapter) if args.kata in (None, m.kata)]
+    selected = [m for m in load(args.chapter, kind) if args.kata in (None, m.kata)]
     if not selected:
-        print("no mutants selected", file=sys.stderr)
+        print(f"no {kind}s selected", file=sys.stderr)
         return 1
     width = max(len(chosen.id) for chosen in selected)
     outcomes = []
     for done in run(selected, args.jobs):
         outcomes.append(done)
         print(f"{done.status:8}  {done.mutant.id:{width}}  {done.mutant.description}")
-        if done.status != "killed" or done.detail:
+        if done.status != done.mutant.expected or done.detail:
             print(f"{'':8}  {'':{width}}  {done.detail}", flush=True)
-    bad = [done for done in outcomes if done.status != "killed"]
-    print(f"\n{len(outcomes) - len(bad)} of {len(outcomes)} mutants killed")
+    bad = [done for done in outcomes if done.status != done.mutant.expected]
+    expected = selected[0].expected
+    print(f"\n{len(outcomes) - len(bad)} of {len(outcomes)} {kind}s {expected}")
     if bad:
-        print("not killed: " + ", ".join(done.mutant.id for done in bad))
+        print(f"not {expected}: " + ", ".join(done.mutant.id for done in bad))
     return 1 if bad else 0
 
 

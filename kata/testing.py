@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .contracts import ContractError
 from .gradcheck import away_from_kinks
 
 
@@ -66,6 +67,49 @@ def no_warnings() -> Iterator[None]:
         warnings.simplefilter("error")
         with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
             yield
+
+
+@contextmanager
+def rejects(*arguments: str) -> Iterator[None]:
+    """The call in the block is refused by its kata's input contract (the
+    ``@contract`` line above the stub), with a ``ValueError`` naming each of ``arguments``."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except ContractError as error:
+        missing = [name for name in arguments if name not in error.arguments]
+        if missing:
+            raise AssertionError(
+                f"the input contract refused the call naming {', '.join(error.arguments)}, "
+                f"expected it to name {', '.join(missing)}: {error}"
+            ) from error
+        return
+    except ValueError as error:
+        raise AssertionError(
+            f"expected the input contract (the @contract line above the def) to refuse this call, "
+            f"but the function's own code raised ValueError({error}); keep the stub's @contract line"
+        ) from error
+    raise AssertionError(f"expected a ValueError naming {', '.join(arguments)}; the call returned normally")
+
+
+@contextmanager
+def raises_containing(*texts: str) -> Iterator[None]:
+    """The block raises a ``ValueError`` whose message contains every one of
+    ``texts``: what the kata's docstring says "the message must contain"."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except ValueError as error:
+        missing = [text for text in texts if text not in str(error)]
+        if missing:
+            raise AssertionError(
+                f"raised ValueError({str(error)!r}), but the docstring asks for a message containing "
+                f"{' and '.join(map(repr, missing))}"
+            ) from error
+        return
+    raise AssertionError(
+        f"expected a ValueError whose message contains {' and '.join(map(repr, texts))}; the call returned normally"
+    )
 
 
 def call_unchanged(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -8,8 +8,9 @@
 * When an exercises test reaches a stub, it is reported as skipped with the
   reason ``todo: exercises.chapter1.arrays.normalize`` (the stub actually
   reached); the run ends with a done / todo / wrong table per chapter.
-* ``--kata NAME`` selects one kata's tests, ``--mutant ID`` runs them against a
-  mutant of the reference, ``--authoring`` adds the maintainers' checks.
+* ``--kata NAME`` selects one kata's tests, ``--mutant ID`` (``--alternative ID``)
+  runs them against a mutant (an alternative) of the reference, ``--authoring``
+  adds the maintainers' checks.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="only the tests of this kata, e.g. chapter1.normalize (repeatable)",
     )
     group.addoption("--mutant", metavar="ID", help="run the reference with this mutant (kata:name) in its kata's place")
+    group.addoption(
+        "--alternative", metavar="ID", help="run the reference with this alternative (kata:name) in its kata's place"
+    )
     group.addoption("--authoring", action="store_true", help="also run the maintainers' authoring checks")
     group.addoption("--kata-report", metavar="PATH", help="write each exercises kata's status as JSON to PATH")
 
@@ -59,13 +63,14 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "authoring: a maintainers' check of the trees (run with --authoring)")
     config.addinivalue_line("markers", "slow: trains on MNIST or times an epoch (deselect with -m 'not slow')")
     config.stash[PROGRESS] = Progress()
-    mutant_id = config.getoption("--mutant")
-    if mutant_id:
-        config.option.impl = "reference"
-        try:
-            mutants.apply(mutant_id)
-        except LookupError as error:
-            raise pytest.UsageError(str(error)) from None
+    for kind in mutants.KINDS:
+        declared_id = config.getoption(f"--{kind}")
+        if declared_id:
+            config.option.impl = "reference"
+            try:
+                mutants.apply(declared_id, kind)
+            except LookupError as error:
+                raise pytest.UsageError(str(error)) from None
 
 
 def selected_trees(config: pytest.Config) -> tuple[str, ...]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
 
 
+@contract(X=Array("(n_samples, n_features)"))
 def normalize(X: NDArray[np.floating]) -> NDArray[np.floating]:
     """Z-score every column of ``X``: ``(X[:, j] - mean_j) / std_j``.
 
@@ -19,13 +20,13 @@ def normalize(X: NDArray[np.floating]) -> NDArray[np.floating]:
     ``np.where(std != 0, (X - mean) / std, 0)`` evaluates both branches and warns.
 
     Args:
-        X: shape ``(n_samples, n_features)``; float32 or float64 (integers are
-            treated as float64). Not modified.
+        X: shape ``(n_samples, n_features)``; float32 or float64 (the contract
+            turns integers into float64). Not modified.
 
     Returns:
         A new array of ``X``'s shape and float dtype.
 
     Raises:
-        ValueError: if ``X`` is not 2-D.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D.
     """
     raise NotImplementedError("todo: normalize")

@@ -12,9 +12,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_length
+from kata.contracts import Array, Instance, Int, Ints, Real, Rule, contract
 
 
+@contract(shape_a=Ints(min_len=0, ge=0), shape_b=Ints(min_len=0, ge=0))
 def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of ``a + b`` for arrays of shapes ``shape_a`` and ``shape_b``.
 
@@ -38,6 +39,7 @@ def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple
     raise NotImplementedError("todo: broadcast_shape")
 
 
+@contract(labels=Array("(n,)", "int", ge=0, lt="num_classes"), num_classes=Int(ge=1))
 def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
     """One-hot rows: ``Y[i, c] = 1`` if ``labels[i] == c`` else ``0``.
 
@@ -60,6 +62,7 @@ def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np
     raise NotImplementedError("todo: one_hot")
 
 
+@contract(X=Array("(n, ...)", "any"), y=Array("(n,)", "any"))
 def select_classes(
     X: NDArray[np.floating], y: NDArray[np.integer], classes: Sequence[int]
 ) -> tuple[NDArray[np.floating], NDArray[np.integer]]:
@@ -83,6 +86,7 @@ def select_classes(
     raise NotImplementedError("todo: select_classes")
 
 
+@contract(X=Array("(n, ...)", "any"), y=Array("(n, ...)", "any"), rng=Instance(np.random.Generator))
 def shuffle_together(
     X: NDArray[np.floating], y: NDArray[np.generic], rng: np.random.Generator
 ) -> tuple[NDArray[np.floating], NDArray[np.generic]]:
@@ -107,6 +111,13 @@ def shuffle_together(
     raise NotImplementedError("todo: shuffle_together")
 
 
+@contract(
+    Rule("test_fraction * n <= n - 1", "test_fraction leaves no sample for training"),
+    X=Array("(n, ...)", "any"),
+    y=Array("(n, ...)", "any"),
+    test_fraction=Real(gt=0, lt=1),
+    rng=Instance(np.random.Generator),
+)
 def train_test_split(
     X: NDArray[np.floating], y: NDArray[np.generic], test_fraction: float, rng: np.random.Generator
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.generic], NDArray[np.generic]]:
@@ -132,6 +143,7 @@ def train_test_split(
     raise NotImplementedError("todo: train_test_split")
 
 
+@contract(X_train=Array("(n_train, d)"), X_test=Array("(n_test, d)"))
 def scale_train_test(
     X_train: NDArray[np.floating], X_test: NDArray[np.floating]
 ) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
@@ -156,6 +168,12 @@ def scale_train_test(
     raise NotImplementedError("todo: scale_train_test")
 
 
+@contract(
+    X=Array("(n, ...)", "any"),
+    y=Array("(n, ...)", "any"),
+    batch_size=Int(ge=1),
+    rng=Instance(np.random.Generator, optional=True),
+)
 def iterate_minibatches(
     X: NDArray[np.floating], y: NDArray[np.generic], batch_size: int, rng: np.random.Generator | None = None
 ) -> Iterator[tuple[NDArray[np.floating], NDArray[np.generic]]]:

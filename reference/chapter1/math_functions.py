@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array
+from kata.contracts import Array, contract
 
 
+@contract(Z=Array("(...)", empty=True))
 def sigmoid(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     """The logistic function ``sigma(z) = 1 / (1 + exp(-z))``, element-wise.
 
@@ -18,11 +19,10 @@ def sigmoid(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     exactly 0.5, and every output lies in [0, 1].
 
     Args:
-        Z: any shape, float32 or float64 (integers are treated as float64).
+        Z: any shape, float32 or float64 (the contract turns integers into float64).
 
     Returns:
         An array of ``Z``'s shape and float dtype.
     """
-    Z = as_float_array("Z", Z)
     e = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))

@@ -5,15 +5,18 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
 
 
+@contract(X=Array("(n, d)"), W=Array("(d_W, k)"))
 def matrix_multiply(X: NDArray[np.floating], W: NDArray[np.floating]) -> NDArray[np.floating]:
     """The matrix product ``Z = X @ W``, the core of every dense layer.
 
     ``Z[i, k] = sum_j X[i, j] * W[j, k]``: row ``i`` of ``X`` (one sample)
-    dotted with column ``k`` of ``W`` (one output unit). Use ``np.matmul`` (or
-    ``@``): one call does all ``n * k`` dot products in compiled code.
+    dotted with column ``k`` of ``W`` (one output unit).
+
+    Checking the shapes is part of this kata: the contract above makes sure
+    both are 2-D matrices, and your code checks that they fit together.
 
     Args:
         X: shape ``(n, d)``, float32 or float64.
@@ -23,13 +26,19 @@ def matrix_multiply(X: NDArray[np.floating], W: NDArray[np.floating]) -> NDArray
         ``Z`` of shape ``(n, k)`` and the inputs' float dtype.
 
     Raises:
-        ValueError: if either is not 2-D, or ``X.shape[1] != W.shape[0]``
-            (the message gives both shapes).
+        ValueError: if ``X.shape[1] != W.shape[0]``; the message must contain
+            both shapes as Python prints them, e.g. ``(2, 3)`` and ``(4, 5)``.
+            (Either not 2-D: from the contract.)
     """
-    X, W = _check_operands(X, W)
+    if X.shape[1] != W.shape[0]:
+        raise ValueError(
+            f"X has shape {X.shape} and W has shape {W.shape}: "
+            f"X's columns ({X.shape[1]}) must equal W's rows ({W.shape[0]})"
+        )
     return np.matmul(X, W)
 
 
+@contract(X=Array("(n, d)"), W=Array("(d, k)"))
 def matrix_multiply_loops(X: NDArray[np.floating], W: NDArray[np.floating]) -> NDArray[np.floating]:
     """The same product as ``matrix_multiply``, written with three Python loops.
 
@@ -38,12 +47,12 @@ def matrix_multiply_loops(X: NDArray[np.floating], W: NDArray[np.floating]) -> N
     what the vectorized version does for you; its test measures how much
     slower the loops are (typically hundreds of times).
 
-    Args and Raises: as ``matrix_multiply``.
+    Args: as ``matrix_multiply``. Raises: ``ValueError`` from the contract
+    above, if either is not 2-D or ``X.shape[1] != W.shape[0]``.
 
     Returns:
         ``Z`` of shape ``(n, k)`` and the inputs' float dtype.
     """
-    X, W = _check_operands(X, W)
     n, d = X.shape
     k = W.shape[1]
     Z = np.zeros((n, k), dtype=np.result_type(X, W))
@@ -54,18 +63,3 @@ def matrix_multiply_loops(X: NDArray[np.floating], W: NDArray[np.floating]) -> N
                 total += X[i, j] * W[j, col]
             Z[i, col] = total
     return Z
-
-
-def _check_operands(
-    X: NDArray[np.floating], W: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
-    X = as_float_array("X", X)
-    W = as_float_array("W", W)
-    require_ndim("X", X, 2, "(n, d)")
-    require_ndim("W", W, 2, "(d, k)")
-    if X.shape[1] != W.shape[0]:
-        raise ValueError(
-            f"X has shape {X.shape} and W has shape {W.shape}: "
-            f"X's columns ({X.shape[1]}) must equal W's rows ({W.shape[0]})"
-        )
-    return X, W

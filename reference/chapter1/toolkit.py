@@ -12,9 +12,10 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_length
+from kata.contracts import Array, Instance, Int, Ints, Real, Rule, contract
 
 
+@contract(shape_a=Ints(min_len=0, ge=0), shape_b=Ints(min_len=0, ge=0))
 def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of ``a + b`` for arrays of shapes ``shape_a`` and ``shape_b``.
 
@@ -46,6 +47,7 @@ def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple
     return tuple(result)
 
 
+@contract(labels=Array("(n,)", "int", ge=0, lt="num_classes"), num_classes=Int(ge=1))
 def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
     """One-hot rows: ``Y[i, c] = 1`` if ``labels[i] == c`` else ``0``.
 
@@ -65,18 +67,10 @@ def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np
         ValueError: if ``labels`` is not 1-D, holds non-integers, or a label is
             outside ``[0, num_classes)``.
     """
-    labels = np.asarray(labels)
-    require_ndim("labels", labels, 1, "(n,)")
-    if labels.size and not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be integers; got dtype {labels.dtype}")
-    if num_classes < 1:
-        raise ValueError(f"num_classes must be at least 1; got {num_classes}")
-    outside = (labels < 0) | (labels >= num_classes)
-    if np.any(outside):
-        raise ValueError(f"labels must lie in [0, {num_classes}); got {labels[outside][0]}")
     return np.eye(num_classes, dtype=dtype)[labels.astype(np.intp)]
 
 
+@contract(X=Array("(n, ...)", "any"), y=Array("(n,)", "any"))
 def select_classes(
     X: NDArray[np.floating], y: NDArray[np.integer], classes: Sequence[int]
 ) -> tuple[NDArray[np.floating], NDArray[np.integer]]:
@@ -97,13 +91,11 @@ def select_classes(
     Raises:
         ValueError: if ``y`` is not 1-D or ``X`` and ``y`` differ in length.
     """
-    y = np.asarray(y)
-    require_ndim("y", y, 1, "(n,)")
-    require_same_length("X", X, "y", y)
     mask = np.isin(y, np.asarray(classes))
     return X[mask], y[mask]
 
 
+@contract(X=Array("(n, ...)", "any"), y=Array("(n, ...)", "any"), rng=Instance(np.random.Generator))
 def shuffle_together(
     X: NDArray[np.floating], y: NDArray[np.generic], rng: np.random.Generator
 ) -> tuple[NDArray[np.floating], NDArray[np.generic]]:
@@ -125,11 +117,17 @@ def shuffle_together(
     Raises:
         ValueError: if ``X`` and ``y`` differ in length.
     """
-    require_same_length("X", X, "y", y)
     permutation = rng.permutation(len(X))
     return X[permutation], y[permutation]
 
 
+@contract(
+    Rule("test_fraction * n <= n - 1", "test_fraction leaves no sample for training"),
+    X=Array("(n, ...)", "any"),
+    y=Array("(n, ...)", "any"),
+    test_fraction=Real(gt=0, lt=1),
+    rng=Instance(np.random.Generator),
+)
 def train_test_split(
     X: NDArray[np.floating], y: NDArray[np.generic], test_fraction: float, rng: np.random.Generator
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.generic], NDArray[np.generic]]:
@@ -152,18 +150,14 @@ def train_test_split(
         ValueError: if ``test_fraction`` is not in (0, 1), if ``X`` and ``y``
             differ in length, or if either set would be empty.
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be strictly between 0 and 1; got {test_fraction}")
-    require_same_length("X", X, "y", y)
     n = len(X)
     n_test = math.ceil(test_fraction * n)
-    if not 0 < n_test < n:
-        raise ValueError(f"test_fraction {test_fraction} of {n} samples leaves an empty training or test set")
     X_shuffled, y_shuffled = shuffle_together(X, y, rng)
     n_train = n - n_test
     return X_shuffled[:n_train], X_shuffled[n_train:], y_shuffled[:n_train], y_shuffled[n_train:]
 
 
+@contract(X_train=Array("(n_train, d)"), X_test=Array("(n_test, d)"))
 def scale_train_test(
     X_train: NDArray[np.floating], X_test: NDArray[np.floating]
 ) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
@@ -185,14 +179,6 @@ def scale_train_test(
     Raises:
         ValueError: if either is not 2-D or their numbers of columns differ.
     """
-    X_train = as_float_array("X_train", X_train)
-    X_test = as_float_array("X_test", X_test)
-    require_ndim("X_train", X_train, 2, "(n_train, d)")
-    require_ndim("X_test", X_test, 2, "(n_test, d)")
-    if X_train.shape[1] != X_test.shape[1]:
-        raise ValueError(
-            f"X_train and X_test must have the same columns; got shapes {X_train.shape} and {X_test.shape}"
-        )
     mean = X_train.mean(axis=0)
     std = X_train.std(axis=0)
     varies = np.ptp(X_train, axis=0) > 0  # exact, unlike std != 0 after rounding
@@ -203,6 +189,12 @@ def scale_train_test(
     return scaled[0], scaled[1]
 
 
+@contract(
+    X=Array("(n, ...)", "any"),
+    y=Array("(n, ...)", "any"),
+    batch_size=Int(ge=1),
+    rng=Instance(np.random.Generator, optional=True),
+)
 def iterate_minibatches(
     X: NDArray[np.floating], y: NDArray[np.generic], batch_size: int, rng: np.random.Generator | None = None
 ) -> Iterator[tuple[NDArray[np.floating], NDArray[np.generic]]]:
@@ -227,9 +219,6 @@ def iterate_minibatches(
     Raises:
         ValueError: if ``batch_size < 1`` or ``X`` and ``y`` differ in length.
     """
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int; got {batch_size}")
-    require_same_length("X", X, "y", y)
     if rng is not None:
         X, y = shuffle_together(X, y, rng)
     for start in range(0, len(X), batch_size):

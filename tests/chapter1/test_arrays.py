@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kata.testing import assert_close, call_unchanged, no_warnings
+from kata.testing import assert_close, call_unchanged, no_warnings, rejects
 
 pytestmark = pytest.mark.kata("chapter1.normalize")
 
@@ -70,5 +70,5 @@ def test_does_not_modify_its_input(impl):
 
 @pytest.mark.parametrize("shape", [(5,), (2, 3, 4)])
 def test_rejects_non_matrices(impl, shape):
-    with pytest.raises(ValueError, match=r"X.*" + r"\(" + ", ".join(map(str, shape))):
+    with rejects("X"):
         impl.chapter1.normalize(np.ones(shape))

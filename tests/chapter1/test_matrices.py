@@ -1,14 +1,12 @@
 """1.2 matrix_multiply and matrix_multiply_loops."""
 
-import re
-
 import numpy as np
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from kata.testing import assert_close, best_time, call_unchanged
+from kata.testing import assert_close, best_time, call_unchanged, raises_containing, rejects
 
 both_katas = pytest.mark.parametrize(
     "name",
@@ -53,13 +51,13 @@ def test_keeps_float_dtype_and_inputs(impl, name, dtype):
 
 @both_katas
 def test_mismatched_shapes_name_both(impl, name):
-    with pytest.raises(ValueError, match=re.escape("(4, 2)") + ".*" + re.escape("(3, 3)")):
+    with raises_containing("(4, 2)", "(3, 3)"):
         getattr(impl.chapter1, name)(np.ones((4, 2)), np.ones((3, 3)))
 
 
 @both_katas
 def test_rejects_vectors(impl, name):
-    with pytest.raises(ValueError, match=r"\(3,\)"):
+    with rejects("X"):
         getattr(impl.chapter1, name)(np.ones(3), np.ones((3, 2)))
 
 

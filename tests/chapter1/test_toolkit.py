@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kata.testing import assert_array, assert_close, call_unchanged, no_warnings
+from kata.testing import assert_array, assert_close, call_unchanged, no_warnings, raises_containing, rejects
 
 
 def paired_data(n, d=3):
@@ -36,7 +36,7 @@ def test_broadcast_hand_cases(impl, a, b, expected):
 @pytest.mark.kata("chapter1.broadcast_shape")
 @pytest.mark.parametrize(("a", "b"), [((2, 3), (3, 2)), ((0,), (2,)), ((4, 3), (4,))])
 def test_broadcast_incompatible(impl, a, b):
-    with pytest.raises(ValueError, match=r"\(" + str(a[0])):
+    with raises_containing(str(a), str(b)):
         impl.chapter1.broadcast_shape(a, b)
 
 
@@ -75,13 +75,9 @@ def test_one_hot_rows_recover_labels(impl, labels):
 
 
 @pytest.mark.kata("chapter1.one_hot")
-@pytest.mark.parametrize(
-    ("labels", "match"),
-    [(np.array([0, 3]), "labels"), (np.array([-1, 0]), "labels"), (np.array([[0, 1]]), r"\(1, 2\)"),
-     (np.array([0.5, 1.0]), "labels")],
-)  # fmt: skip
-def test_one_hot_rejects_bad_labels(impl, labels, match):
-    with pytest.raises(ValueError, match=match):
+@pytest.mark.parametrize("labels", [np.array([0, 3]), np.array([-1, 0]), np.array([[0, 1]]), np.array([0.5, 1.0])])
+def test_one_hot_rejects_bad_labels(impl, labels):
+    with rejects("labels"):
         impl.chapter1.one_hot(labels, 3)
 
 
@@ -107,7 +103,7 @@ def test_select_zeros_and_ones_of_digits(impl, digits):
 
 @pytest.mark.kata("chapter1.select_classes")
 def test_select_classes_rejects_mismatched_lengths(impl):
-    with pytest.raises(ValueError, match=r"\(5, 2\).*\(4,\)"):
+    with rejects("X", "y"):
         impl.chapter1.select_classes(np.ones((5, 2)), np.zeros(4, dtype=int), [0])
 
 
@@ -138,7 +134,7 @@ def test_shuffle_depends_only_on_rng(impl):
 
 @pytest.mark.kata("chapter1.shuffle_together")
 def test_shuffle_rejects_mismatched_lengths(impl):
-    with pytest.raises(ValueError, match=r"\(3, 2\).*\(4,\)"):
+    with rejects("X", "y"):
         impl.chapter1.shuffle_together(np.ones((3, 2)), np.ones(4), np.random.default_rng(0))
 
 
@@ -173,7 +169,7 @@ def test_split_is_shuffled_disjoint_and_complete(impl):
 @pytest.mark.parametrize(("n", "fraction"), [(10, 0.0), (10, 1.0), (10, 1.5), (2, 0.99)])
 def test_split_rejects_bad_fractions(impl, n, fraction):
     X, y = paired_data(n)
-    with pytest.raises(ValueError, match="test_fraction"):
+    with rejects("test_fraction"):
         impl.chapter1.train_test_split(X, y, fraction, np.random.default_rng(0))
 
 
@@ -202,7 +198,7 @@ def test_scaling_keeps_dtype(impl, dtype):
 
 @pytest.mark.kata("chapter1.scale_train_test")
 def test_scaling_rejects_different_columns(impl):
-    with pytest.raises(ValueError, match=r"\(4, 3\).*\(2, 2\)"):
+    with rejects("X_train", "X_test"):
         impl.chapter1.scale_train_test(np.ones((4, 3)), np.ones((2, 2)))
 
 
@@ -238,5 +234,5 @@ def test_batches_shuffled_with_rng(impl):
 @pytest.mark.kata("chapter1.iterate_minibatches")
 def test_batches_reject_bad_batch_size(impl):
     X, y = paired_data(4)
-    with pytest.raises(ValueError, match="batch_size"):
+    with rejects("batch_size"):
         list(impl.chapter1.iterate_minibatches(X, y, 0))
