@@ -266,7 +266,7 @@ class Int(Spec):
 
     def describe(self) -> str:
         bounds = _describe_bounds("n", self.ge, self.gt, self.le, self.lt)
-        return "an int" + (f" n with {bounds}" if bounds != "n" else "")
+        return "an int" + (f" {bounds}" if bounds != "n" else "")
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
@@ -287,7 +287,7 @@ class Real(Spec):
 
     def describe(self) -> str:
         bounds = _describe_bounds("x", self.ge, self.gt, self.le, self.lt)
-        return "a finite number" + (f" x with {bounds}" if bounds != "x" else "")
+        return "a finite number" + (f" {bounds}" if bounds != "x" else "")
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
         real = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
@@ -321,7 +321,8 @@ class Ints(Spec):
         self.min_len, self.each, self.optional = min_len, Int(ge=ge, gt=gt), optional
 
     def describe(self) -> str:
-        return f"a list of at least {self.min_len} ints" + self.each.describe().removeprefix("an int")
+        bounds = self.each.describe().removeprefix("an int")
+        return f"a list of at least {self.min_len} ints" + (bounds[2:] if bounds.startswith(" n ") else bounds)
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
         if not isinstance(value, (list, tuple)) or len(value) < self.min_len:

@@ -54,7 +54,7 @@ PRELOAD = (
     "hypothesis", "pytest", "pytest_benchmark.plugin", "threadpoolctl", "kata.data", "kata.gradcheck", "kata.testing",
 )  # fmt: skip
 KINDS = ("mutant", "alternative")
-_REGISTRY: dict[str, Mutant] = {}
+_REGISTRY: dict[tuple[str, str], Mutant] = {}
 F = TypeVar("F", bound=Callable[..., Any])
 
 

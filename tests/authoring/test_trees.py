@@ -6,10 +6,12 @@ is why a plain ``pytest`` leaves them out.
 
 import ast
 import inspect
+import re
 
 import pytest
 
 from kata import mutants, stubs
+from kata.contracts import contract_of
 from kata.trees import PROJECT_ROOT, Implementation, chapters, katas
 
 pytestmark = pytest.mark.authoring
@@ -85,3 +87,86 @@ def test_every_kata_has_mutants():
     assert not lonely, f"katas without a mutant in tests/<chapter>/mutants.py: {lonely}"
     thin = sorted(name for name, count in counts.items() if name.startswith("chapter1.") and count < 2)
     assert not thin, f"chapter 1 ships at least two mutants per kata; these have fewer: {thin}"
+
+
+def _needs_two_alternatives(name: str) -> bool:
+    """Backward passes and training loops: the katas with the most ways to be right."""
+    parameters = inspect.signature(find_function(name)).parameters
+    return "backward" in name or bool({"lr", "learning_rate", "num_epochs", "num_iterations"} & set(parameters))
+
+
+def find_function(name: str):
+    (kata,) = [kata for kata in katas() if kata.qualname == name]
+    return kata.function("reference")
+
+
+def test_every_kata_has_alternatives():
+    counts = {name: 0 for name in _all()}
+    for declared in mutants.load(kind="alternative"):
+        assert declared.kata in counts, f"alternative {declared.id} names an unknown kata"
+        counts[declared.kata] += 1
+    missing = sorted(name for name, count in counts.items() if count == 0)
+    assert not missing, f"katas without an alternative in tests/<chapter>/alternatives.py: {missing}"
+    thin = sorted(name for name, count in counts.items() if count < 2 and _needs_two_alternatives(name))
+    assert not thin, f"backward passes and training loops declare at least two alternatives; these have one: {thin}"
+
+
+@pytest.mark.parametrize("kata", katas(), ids=lambda kata: kata.qualname)
+def test_every_kata_declares_its_input_contract(kata):
+    function = kata.function("reference")
+    if inspect.signature(function).parameters:
+        assert contract_of(function) is not None, f"{kata.qualname}: declare its input rules with @contract(...)"
+
+
+@pytest.mark.parametrize("tree", ["reference", "exercises"])
+def test_no_hand_written_argument_checks_module(tree):
+    leftovers = sorted(
+        str(path.relative_to(PROJECT_ROOT))
+        for path in (PROJECT_ROOT / tree).rglob("*.py")
+        if path.name == "_checks.py" or "_checks import" in path.read_text()
+    )
+    assert not leftovers, f"argument checks belong in each kata's @contract, not in _checks: {leftovers}"
+
+
+def _katas_of(function: ast.FunctionDef, assignments: dict[str, ast.expr]) -> set[str]:
+    """The kata names in a test function's decorators (following names bound at module level)."""
+    found = set()
+    for decorator in function.decorator_list:
+        expressions = [decorator]
+        if isinstance(decorator, ast.Name) and decorator.id in assignments:
+            expressions.append(assignments[decorator.id])
+        for expression in expressions:
+            for node in ast.walk(expression):
+                if isinstance(node, ast.Constant) and re.fullmatch(r"chapter\d+\.\w+", str(node.value)):
+                    found.add(node.value)
+    return found
+
+
+def test_no_kata_test_matches_text_the_learner_writes():
+    """A kata test may check an error's wording only where the docstring states it:
+    ``rejects(...)`` checks the contract's own message, ``raises_containing(...)`` the
+    text a docstring says "the message must contain"; ``pytest.raises(match=...)`` never."""
+    docstrings = {kata.qualname: inspect.getdoc(kata.function("reference")) or "" for kata in katas()}
+    problems = []
+    for path in sorted(TESTS.glob("chapter*/test_*.py")):
+        tree = ast.parse(path.read_text())
+        assignments = {
+            target.id: node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for function in (node for node in tree.body if isinstance(node, ast.FunctionDef)):
+            for call in (node for node in ast.walk(function) if isinstance(node, ast.Call)):
+                name = getattr(call.func, "attr", getattr(call.func, "id", None))
+                where = f"{path.relative_to(PROJECT_ROOT)}:{call.lineno}"
+                if name == "raises" and any(keyword.arg == "match" for keyword in call.keywords):
+                    problems.append(f"{where}: pytest.raises(match=...) matches text the learner writes")
+                if name == "raises_containing":
+                    silent = [
+                        k for k in _katas_of(function, assignments) if "message must contain" not in docstrings[k]
+                    ]
+                    if silent:
+                        problems.append(f"{where}: the docstring of {', '.join(silent)} states no message text")
+    assert not problems, "\n".join(problems)

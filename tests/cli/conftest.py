@@ -25,8 +25,7 @@ def copy_project(root: Path) -> Path:
     shutil.copy(PROJECT_ROOT / "pyproject.toml", root)
     for tree in ("reference", "exercises"):
         (root / tree).mkdir()
-        for name in ("__init__.py", "_checks.py"):
-            shutil.copy(PROJECT_ROOT / tree / name, root / tree)
+        shutil.copy(PROJECT_ROOT / tree / "__init__.py", root / tree)
         shutil.copytree(PROJECT_ROOT / "reference" / "chapter1", root / tree / "chapter1", ignore=ignore)
     for path in (PROJECT_ROOT / "exercises" / "chapter1").glob("*.md"):
         shutil.copy(path, root / "exercises" / "chapter1")
@@ -43,7 +42,7 @@ def replace_function(path: Path, name: str, code: str) -> None:
     """Replace the top-level function ``name`` of the module at ``path`` by ``code``."""
     source = path.read_text()
     start = source.index(f"\ndef {name}(") + 1
-    end = source.find("\ndef ", start)
+    end = min((i for i in (source.find("\ndef ", start), source.find("\n@", start)) if i != -1), default=-1)
     rest = source[end:] if end != -1 else "\n"
     path.write_text(source[:start] + code.strip() + "\n\n" + rest)
 

@@ -38,7 +38,7 @@ def learner_copy(tmp_path_factory) -> Path:
     shutil.copy(PROJECT_ROOT / "tests" / "conftest.py", root / "tests")
     shutil.copytree(PROJECT_ROOT / "tests" / "chapter1", root / "tests" / "chapter1")
     arrays = root / "exercises" / "chapter1" / "arrays.py"
-    arrays.write_text(arrays.read_text().split("\n\ndef normalize")[0] + "\n" + WRONG_NORMALIZE)
+    arrays.write_text(arrays.read_text().split("\n\n@contract")[0] + "\n" + WRONG_NORMALIZE)
     toolkit = root / "exercises" / "chapter1" / "toolkit.py"
     source = toolkit.read_text()
     start = source.index("def train_test_split(")

@@ -19,9 +19,10 @@ def test_apply_replaces_every_reference_to_the_kata():
         "from kata import mutants\n"
         "m = mutants.apply('chapter1.shuffle_together:separate_permutations')\n"
         "import reference.chapter1 as package, reference.chapter1.toolkit as module\n"
-        "assert package.shuffle_together is m.function and module.shuffle_together is m.function\n"
+        "assert package.shuffle_together is module.shuffle_together\n"
+        "assert package.shuffle_together.__wrapped__ is m.function, 'wrapped in the kata contract'\n"
         "import exercises.chapter1 as learner\n"
-        "assert learner.shuffle_together is not m.function\n"
+        "assert learner.shuffle_together.__wrapped__ is not m.function\n"
         "print('patched')"
     )
     assert result.stdout.strip() == "patched", result.stderr
@@ -49,3 +50,37 @@ def test_run_one_reports_the_killing_test():
     outcome = mutants.run_one(declared)
     assert outcome.status == "killed", outcome.detail
     assert "tests/chapter1/test_math_functions.py::" in outcome.detail
+
+
+def test_a_mutant_runs_inside_the_kata_contract():
+    result = run_python(
+        "from kata import mutants, contracts\n"
+        "import numpy as np\n"
+        "mutants.apply('chapter1.normalize:global_statistics')\n"
+        "import reference.chapter1 as package\n"
+        "try:\n"
+        "    package.normalize(np.ones(3))\n"
+        "except contracts.ContractError as error:\n"
+        "    print(error.arguments)\n"
+    )
+    assert result.stdout.strip() == "('X',)", result.stderr
+
+
+def test_alternatives_are_declared_apart_from_mutants():
+    (declared,) = [a for a in mutants.load("chapter1", "alternative") if a.id == "chapter1.sigmoid:tanh_form"]
+    assert declared.kind == "alternative" and declared.expected == "accepted"
+    assert all(m.kind == "mutant" for m in mutants.load("chapter1"))
+    with pytest.raises(LookupError, match="no alternative 'chapter1.sigmoid:wrong_sign'"):
+        mutants.apply("chapter1.sigmoid:wrong_sign", "alternative")
+
+
+def test_run_one_accepts_a_correct_alternative():
+    (declared,) = [a for a in mutants.load("chapter1", "alternative") if a.id == "chapter1.sigmoid:tanh_form"]
+    outcome = mutants.run_one(declared)
+    assert outcome.status == "accepted", outcome.detail
+
+
+def test_a_rejected_alternative_names_the_test():
+    chosen = mutants.Mutant("alternative", "chapter1.sigmoid", "wrong", "a wrong one", lambda Z: Z)
+    outcome = mutants.outcome(chosen, 1, "FAILED tests/chapter1/test_math_functions.py::test_x[reference] - boom")
+    assert outcome.status == "rejected" and "test_math_functions.py::test_x" in outcome.detail
