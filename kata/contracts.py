@@ -445,6 +445,10 @@ def _summary(value: Any) -> str:
     return f"{value!r:.60}"
 
 
+def _names_others(spec: Spec) -> bool:
+    return any(isinstance(getattr(spec, bound, None), str) for bound in ("ge", "gt", "le", "lt"))
+
+
 @dataclass(frozen=True)
 class Contract:
     """The rules of one kata's arguments; :meth:`wrap` makes a function obey them."""
@@ -469,7 +473,9 @@ class Contract:
             for name, parameter in signature.parameters.items()
             if parameter.default is not parameter.empty
         }
-        specs, rules = list(self.specs.items()), self.rules
+        # A bound that names another argument or dimension ("lt='num_classes'") is checked after the rest.
+        specs = sorted(self.specs.items(), key=lambda item: _names_others(item[1]))
+        rules = self.rules
 
         @functools.wraps(function)
         def checked(*args: Any, **kwargs: Any) -> Any:

@@ -134,3 +134,8 @@ def test_the_contract_is_kept_on_the_function():
     assert dense.__name__ == "dense" and dense.__wrapped__(np.ones((1, 1)), np.ones((1, 1)), 0).shape == (1, 1)
     with pytest.raises(ValueError, match="names no parameter Y"):
         contract(Y=Array())(lambda X: X)
+
+
+def test_a_bound_naming_another_argument_is_checked_after_it():
+    labels = contract(y=Array("(n,)", "int", ge=0, lt="k"), k=Int(ge=1))(lambda y, k: y)
+    assert refusal(labels, np.array([0, 1]), 2.5).arguments == ("k",)
