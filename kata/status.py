@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import state
+from . import records, state
 from .runner import TESTS, PytestError, run_tests
 from .trees import PROJECT_ROOT, Kata, chapters, katas
 
 EXERCISES = PROJECT_ROOT / "exercises"
 CACHE_VERSION = 1
-_SECTION = re.compile(r"^\s*(\d+\.\d+)\b")
 
 
 @dataclass(frozen=True)
@@ -38,10 +36,9 @@ def relative(path: Path) -> str:
 
 
 def section(kata: Kata) -> str:
-    """The kata's section number from its reference module's docstring, e.g. ``1.1``; "" if none."""
-    docstring = ast.get_docstring(ast.parse(kata.module_path("reference").read_text())) or ""
-    found = _SECTION.match(docstring)
-    return found.group(1) if found else ""
+    """The kata's section of the course from its record, e.g. ``1.1``; "" if it has none."""
+    found = records.record(kata)
+    return found.section if found else ""
 
 
 def chapter_title(chapter: str) -> str:

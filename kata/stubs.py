@@ -4,8 +4,8 @@ A stub module keeps the reference module's docstring, imports, public
 constants and classes, and every public function's exact signature and
 docstring; the body becomes ``raise NotImplementedError("todo: <name>")``.
 Private helpers (a leading underscore) are left out: the learner writes their
-own. Chapter ``__init__.py`` files and private modules (``_checks.py``) are
-copied unchanged.
+own. Chapter ``__init__.py`` files and private modules are copied unchanged, and
+each chapter README's table of katas is written from ``katas.toml``.
 
     python -m kata.stubs            rewrite exercises/ from reference/
     python -m kata.stubs --check    list the files that differ, exit 1 if any
@@ -18,7 +18,8 @@ import ast
 import difflib
 from pathlib import Path
 
-from .trees import PROJECT_ROOT
+from . import records
+from .trees import PROJECT_ROOT, chapters
 
 REFERENCE = PROJECT_ROOT / "reference"
 EXERCISES = PROJECT_ROOT / "exercises"
@@ -102,9 +103,15 @@ def differences() -> list[str]:
 
 
 def write_exercises() -> list[Path]:
-    """Rewrite every exercises file that differs from its expected text; return those paths."""
+    """Rewrite every exercises file that differs from its expected text, and every chapter
+    README's table of katas (from ``katas.toml``); return those paths."""
     written = []
-    for relative, text in expected_exercises().items():
+    expected = expected_exercises()
+    for chapter in chapters():
+        readme = Path(chapter) / "README.md"
+        if (EXERCISES / readme).is_file():
+            expected[readme] = records.readme_with_table(chapter, (EXERCISES / readme).read_text())
+    for relative, text in expected.items():
         path = EXERCISES / relative
         if not path.exists() or path.read_text() != text:
             path.parent.mkdir(parents=True, exist_ok=True)

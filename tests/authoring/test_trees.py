@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from kata import mutants, stubs
+from kata import mutants, records, stubs
 from kata.contracts import contract_of
 from kata.trees import PROJECT_ROOT, Implementation, chapters, katas
 
@@ -170,3 +170,14 @@ def test_no_kata_test_matches_text_the_learner_writes():
                     if silent:
                         problems.append(f"{where}: the docstring of {', '.join(silent)} states no message text")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("kata", katas(), ids=lambda kata: kata.qualname)
+def test_the_record_agrees_with_the_module(kata):
+    """A module docstring that opens with a section number (``1.4 The NumPy toolkit``)
+    names the section of each of its katas' records."""
+    found = records.record(kata)
+    assert found is not None, f"reference/{kata.chapter}/katas.toml has no [{kata.name}] record"
+    opening = (ast.get_docstring(ast.parse(kata.module_path("reference").read_text())) or "").split()[:1]
+    if opening and re.fullmatch(r"\d+\.\d+", opening[0]):
+        assert found.section == opening[0], f"{kata.qualname}: record says {found.section}, module {opening[0]}"

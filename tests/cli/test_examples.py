@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 
-from kata import compare, hints, status
+from kata import compare, records, status
 from kata.examples import EXAMPLES, example_for
 from kata.trees import PROJECT_ROOT, chapters, find_kata, katas
 
@@ -44,15 +44,14 @@ def test_every_kata_has_an_example():
 
 @pytest.mark.authoring
 @pytest.mark.parametrize("chapter", chapters())
-def test_every_chapter_has_a_readme_and_hints_for_every_kata(chapter):
-    folder = PROJECT_ROOT / "exercises" / chapter
-    assert (folder / "README.md").is_file(), f"exercises/{chapter}/README.md is missing"
-    assert (folder / "HINTS.md").is_file(), f"exercises/{chapter}/HINTS.md is missing"
-    parsed = hints.parse_hints((folder / "HINTS.md").read_text())
-    expected = [kata.qualname for kata in katas(chapter)]
-    assert sorted(parsed) == sorted(expected), f"HINTS.md sections differ from the katas of {chapter}"
-    thin = [name for name, items in parsed.items() if len(items) < 2]
-    assert not thin, f"katas with fewer than two hints: {thin}"
+def test_every_chapter_has_a_readme_and_a_record_with_hints_for_every_kata(chapter):
+    readme = PROJECT_ROOT / "exercises" / chapter / "README.md"
+    assert readme.is_file(), f"exercises/{chapter}/README.md is missing"
+    assert not records.problems(chapter), records.problems(chapter)
+    text = readme.read_text()
+    assert records.readme_with_table(chapter, text) == text, f"{readme}: run python -m kata.stubs (table out of date)"
+    thin = [name for name, entry in records.records(chapter).items() if len(entry.hints) < 2]
+    assert not thin, f"katas with fewer than two hints in reference/{chapter}/katas.toml: {thin}"
 
 
 @pytest.mark.authoring

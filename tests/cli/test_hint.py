@@ -1,40 +1,23 @@
-"""``kata hint``: progressive hints from the chapter's HINTS.md, one more per call."""
+"""``kata hint``: progressive hints from the kata's record, one more per call."""
 
 import json
 
 import pytest
 
-from kata import cli, hints
+from kata import cli, hints, records
 from kata.trees import find_kata, katas
 
-HINTS = """# Chapter 1 hints
-
-Some words before the first kata are ignored.
-
-## chapter1.normalize
-1. First, the math:
-   the mean of each column.
-2. Then the idiom.
-
-## chapter1.sigmoid
-1. Only one.
-"""
+RECORDS = {
+    "normalize": records.Record("1.1", "z-scores", ("First, the math: the mean of each column.", "Then the idiom.")),
+    "sigmoid": records.Record("1.3", "the logistic function", ("Only one.",)),
+}
 
 
 @pytest.fixture
-def hints_file(tmp_path, monkeypatch, state_dir):
-    path = tmp_path / "HINTS.md"
-    path.write_text(HINTS)
-    monkeypatch.setattr(hints, "hints_path", lambda chapter: path)
-    return path
-
-
-def test_parse_joins_continued_lines_and_keeps_the_order():
-    parsed = hints.parse_hints(HINTS)
-    assert parsed == {
-        "chapter1.normalize": ["First, the math: the mean of each column.", "Then the idiom."],
-        "chapter1.sigmoid": ["Only one."],
-    }
+def hints_file(monkeypatch, state_dir):
+    """Chapter 1's records replaced by two katas' (one_hot has none)."""
+    monkeypatch.setattr(records, "records", lambda chapter: RECORDS)
+    return records.records_path("chapter1").relative_to(records.PROJECT_ROOT)
 
 
 def test_one_more_hint_per_call_until_the_last(hints_file, state_dir, capsys):
@@ -75,6 +58,6 @@ def test_a_kata_without_hints_and_bad_names(hints_file, capsys):
 
 
 def test_chapter_one_hints_follow_the_format():
-    parsed = hints.parse_hints(hints.hints_path("chapter1").read_text())
-    assert list(parsed) == [kata.qualname for kata in katas("chapter1")]
-    assert all(len(items) >= 2 for items in parsed.values())
+    found = records.records("chapter1")
+    assert list(found) == [kata.name for kata in katas("chapter1")]
+    assert all(len(entry.hints) >= 2 for entry in found.values())
