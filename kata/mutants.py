@@ -18,7 +18,12 @@ reference, that they must accept. Each chapter declares them in
         ...
 
 Either has the kata's signature and no argument checks: the kata's input
-contract is wrapped around it, as around the learner's body. To run one,
+contract is wrapped around it, as around the learner's body. Where the mistake
+is a small change of the reference, declare it as an edit of the reference's
+source, which fails loudly once the text no longer appears there::
+
+    mutant_edit("chapter1.normalize", "sample_std", "ddof=1 instead of the population std.",
+                ("X.std(axis=0)", "X.std(axis=0, ddof=1)")) To run one,
 pytest is started on the kata's tests with ``--impl reference --mutant
 <kata>:<name>`` (or ``--alternative``): the reference function is replaced,
 everywhere the reference tree refers to it. A mutant is killed when some test
@@ -31,6 +36,7 @@ fails; an alternative is accepted when every test passes.
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import importlib.util
 import os
@@ -106,6 +112,44 @@ def _declarer(kind: str, what: str) -> Callable[[str], Callable[[F], F]]:
 
 mutant = _declarer("mutant", "what is wrong with it")
 alternative = _declarer("alternative", "how it differs from the reference")
+
+
+def edited(kata: str, *edits: tuple[str, str]) -> Callable[..., Any]:
+    """The reference function of ``kata`` (its body, without its contract) with each
+    ``(text, replacement)`` of ``edits`` applied to its source, compiled in its module.
+
+    Each text must appear exactly once in the function's source; an edit whose text
+    is gone (the reference changed) is an error, never a silent no-op."""
+    found = find_kata(kata)
+    path = found.module_path("reference")
+    source = path.read_text()
+    node = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef) and n.name == found.name)
+    text = "\n".join(source.splitlines()[node.lineno - 1 : node.end_lineno])  # from "def", without decorators
+    for old, new in edits:
+        count = text.count(old)
+        if count != 1:
+            raise LookupError(f"edit of {kata}: {old!r} appears {count} times in {path.name}'s {found.name}, not once")
+        text = text.replace(old, new)
+    module = sys.modules[getattr(found.function("reference"), "__module__", "")]
+    namespace = dict(vars(module))  # a copy: the module itself keeps its reference function
+    exec(compile(text, f"<edited {kata}>", "exec"), namespace)
+    function: Callable[..., Any] = namespace[found.name]
+    return function
+
+
+def mutant_edit(kata: str, name: str, description: str, *edits: tuple[str, str]) -> None:
+    """Declare a mutant of ``kata`` as edits of the reference's source: each ``(text, replacement)``."""
+    mutant(kata)(_named(edited(kata, *edits), name, description))
+
+
+def alternative_edit(kata: str, name: str, description: str, *edits: tuple[str, str]) -> None:
+    """Declare an alternative of ``kata`` as edits of the reference's source."""
+    alternative(kata)(_named(edited(kata, *edits), name, description))
+
+
+def _named(function: Callable[..., Any], name: str, description: str) -> Callable[..., Any]:
+    function.__name__, function.__doc__ = name, description
+    return function
 
 
 def load(chapter: str | None = None, kind: str = "mutant") -> list[Mutant]:

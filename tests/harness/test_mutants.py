@@ -84,3 +84,12 @@ def test_a_rejected_alternative_names_the_test():
     chosen = mutants.Mutant("alternative", "chapter1.sigmoid", "wrong", "a wrong one", lambda Z: Z)
     outcome = mutants.outcome(chosen, 1, "FAILED tests/chapter1/test_math_functions.py::test_x[reference] - boom")
     assert outcome.status == "rejected" and "test_math_functions.py::test_x" in outcome.detail
+
+
+def test_an_edit_changes_the_reference_source_and_fails_loudly_once_the_text_is_gone():
+    import numpy as np
+
+    edited = mutants.edited("chapter1.sigmoid", ("Z >= 0", "Z <= 0"))
+    assert edited(np.array([2.0]))[0] < 0.5, "the edited body computes sigma(-z)"
+    with pytest.raises(LookupError, match="'no such text' appears 0 times in math_functions.py's sigmoid"):
+        mutants.edited("chapter1.sigmoid", ("no such text", ""))
