@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from kata.contracts import Real, contract
+
 
 class GraphValues(NamedTuple):
     """The value of every node of the graph, from the inputs to the output."""
@@ -23,6 +25,7 @@ class GraphGradients(NamedTuple):
     dc: float
 
 
+@contract(a=Real(), b=Real(), c=Real())
 def graph_forward(a: float, b: float, c: float) -> GraphValues:
     """The forward pass of ``J = 3(a + b*c)``, left to right through three nodes.
 
@@ -33,14 +36,20 @@ def graph_forward(a: float, b: float, c: float) -> GraphValues:
     For ``a = 5, b = 3, c = 2``: ``u = 6``, ``v = 11``, ``J = 33``.
 
     Args:
-        a, b, c: the inputs (real numbers).
+        a, b, c: the inputs, finite numbers (the contract hands the body
+            Python floats).
 
     Returns:
         ``GraphValues(u, v, J)``, Python floats.
+
+    Raises:
+        ValueError: from the contract above the signature, if an input is not
+            a finite number.
     """
     raise NotImplementedError("todo: graph_forward")
 
 
+@contract(a=Real(), b=Real(), c=Real())
 def graph_backward(a: float, b: float, c: float) -> GraphGradients:
     """The backward pass of ``J = 3(a + b*c)``: right to left, by the chain rule.
 
@@ -58,9 +67,14 @@ def graph_backward(a: float, b: float, c: float) -> GraphGradients:
     because ``J`` depends on it (its derivative happens not to).
 
     Args:
-        a, b, c: the inputs at which to differentiate.
+        a, b, c: the inputs at which to differentiate, finite numbers (the
+            contract hands the body Python floats).
 
     Returns:
         ``GraphGradients(dv, du, da, db, dc)``, Python floats.
+
+    Raises:
+        ValueError: from the contract above the signature, if an input is not
+            a finite number.
     """
     raise NotImplementedError("todo: graph_backward")

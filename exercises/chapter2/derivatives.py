@@ -7,7 +7,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from kata.contracts import Array, Instance, Real, Rule, contract
 
+
+@contract(f=Instance(Callable), x=Real(), h=Real(gt=0))
 def one_sided_derivative(f: Callable[[float], float], x: float, h: float) -> float:
     """The slope of ``f`` at ``x`` from one nudge forward: ``(f(x + h) - f(x)) / h``.
 
@@ -18,18 +21,20 @@ def one_sided_derivative(f: Callable[[float], float], x: float, h: float) -> flo
 
     Args:
         f: a function of one real number.
-        x: the point.
+        x: the point, a finite number.
         h: the nudge, > 0.
 
     Returns:
         The estimate as a Python ``float``.
 
     Raises:
-        ValueError: if ``h <= 0``.
+        ValueError: from the contract above the signature, if ``f`` is not
+            callable, ``x`` is not a finite number or ``h`` is not a number > 0.
     """
     raise NotImplementedError("todo: one_sided_derivative")
 
 
+@contract(f=Instance(Callable), x=Real(), h=Real(gt=0))
 def centered_derivative(f: Callable[[float], float], x: float, h: float) -> float:
     """The slope of ``f`` at ``x`` from nudges both ways: ``(f(x + h) - f(x - h)) / (2h)``.
 
@@ -39,18 +44,20 @@ def centered_derivative(f: Callable[[float], float], x: float, h: float) -> floa
 
     Args:
         f: a function of one real number.
-        x: the point.
+        x: the point, a finite number.
         h: the nudge, > 0.
 
     Returns:
         The estimate as a Python ``float``.
 
     Raises:
-        ValueError: if ``h <= 0``.
+        ValueError: from the contract above the signature, if ``f`` is not
+            callable, ``x`` is not a finite number or ``h`` is not a number > 0.
     """
     raise NotImplementedError("todo: centered_derivative")
 
 
+@contract(f=Instance(Callable), exact=Real(), x=Real(), steps=Array("(k,)", gt=0))
 def derivative_errors(
     f: Callable[[float], float], exact: float, x: float, steps: Sequence[float]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -64,19 +71,27 @@ def derivative_errors(
 
     Args:
         f: a function of one real number.
-        exact: the true derivative ``f'(x)``.
-        x: the point.
-        steps: the steps ``h``, each > 0.
+        exact: the true derivative ``f'(x)``, a finite number.
+        x: the point, a finite number.
+        steps: the steps ``h``, a non-empty sequence (or 1-D array) of numbers,
+            each > 0.
 
     Returns:
         ``(one_sided, centered)``: two float64 arrays of shape ``(len(steps),)``.
 
     Raises:
-        ValueError: if a step is not positive.
+        ValueError: from the contract above the signature, if ``steps`` is
+            empty, not 1-D or holds a step that is not > 0, or ``f``, ``exact``
+            or ``x`` is not what the Args say.
     """
     raise NotImplementedError("todo: derivative_errors")
 
 
+@contract(
+    Rule("len(np.unique(steps)) >= 2", "need at least two distinct steps to fit a slope"),
+    steps=Array("(k,)", gt=0),
+    errors=Array("(k,)", gt=0),
+)
 def error_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     """The order ``p`` in ``error ~ C * h^p``: the slope of ``log(error)`` against ``log(h)``.
 
@@ -86,14 +101,16 @@ def error_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     differences and 2 for centered ones.
 
     Args:
-        steps: at least two distinct steps, each > 0.
-        errors: the error at each step, each > 0.
+        steps: at least two distinct steps, each > 0: a sequence or a 1-D array
+            (the contract hands the body a float array).
+        errors: the error at each step, each > 0, as many as ``steps``.
 
     Returns:
         ``p`` as a Python ``float``.
 
     Raises:
-        ValueError: if the lengths differ, there are fewer than two distinct
-            steps, or a step or error is not positive (its log is undefined).
+        ValueError: from the contract above the signature, if either is not
+            1-D, the lengths differ, there are fewer than two distinct steps,
+            or a step or error is not > 0 (its log is undefined).
     """
     raise NotImplementedError("todo: error_order")

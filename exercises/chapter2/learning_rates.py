@@ -7,11 +7,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Real, contract
+
 from .full_batch import gradient_descent
 from .losses import mse_loss
 
 
+@contract(X=Array("(n, d)"))
 def mse_hessian(X: NDArray[np.floating]) -> NDArray[np.floating]:
     """The Hessian of the linear-regression MSE with respect to ``(W, b)``.
 
@@ -25,18 +27,21 @@ def mse_hessian(X: NDArray[np.floating]) -> NDArray[np.floating]:
         H = (2/n) * X1.T @ X1          shape (d + 1, d + 1), symmetric
 
     Args:
-        X: inputs, shape ``(n, d)``.
+        X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
+            integers into float64).
 
     Returns:
         ``H``, shape ``(d + 1, d + 1)``, in ``X``'s float dtype; the last row and
         column belong to the bias.
 
     Raises:
-        ValueError: if ``X`` is not 2-D.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D
+            or is empty.
     """
     raise NotImplementedError("todo: mse_hessian")
 
 
+@contract(X=Array("(n, d)"))
 def divergence_threshold(X: NDArray[np.floating]) -> float:
     """The learning rate ``2 / lambda_max`` above which full-batch gradient descent diverges.
 
@@ -49,17 +54,20 @@ def divergence_threshold(X: NDArray[np.floating]) -> float:
     ``|1 - lr * lambda_max| > 1`` every step: the loss explodes.
 
     Args:
-        X: inputs, shape ``(n, d)``.
+        X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
+            integers into float64).
 
     Returns:
         ``2 / lambda_max`` as a Python ``float``.
 
     Raises:
-        ValueError: if ``X`` is not 2-D.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D
+            or is empty.
     """
     raise NotImplementedError("todo: divergence_threshold")
 
 
+@contract(X=Array("(n, d)"), y=Array("(n, 1)"), num_iterations=Int(ge=1), tolerance=Real(ge=0))
 def learning_rate_sweep(
     X: NDArray[np.floating],
     y: NDArray[np.floating],
@@ -84,17 +92,21 @@ def learning_rate_sweep(
     is a result ("diverged"), not a RuntimeWarning.
 
     Args:
-        X: inputs, shape ``(n, d)``.
+        X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
+            integers into float64).
         y: targets, shape ``(n, 1)``.
-        learning_rates: the rates to try.
+        learning_rates: the rates to try, finite numbers (each one is checked
+            by ``gradient_descent``'s contract).
         num_iterations: gradient-descent iterations per rate, at least 1.
-        tolerance: the fraction of the initial excess loss that may remain.
+        tolerance: the fraction of the initial excess loss that may remain, >= 0.
 
     Returns:
         A dict from each rate to ``"converged"``, ``"slow"`` or ``"diverged"``.
 
     Raises:
-        ValueError: if a shape does not fit or ``num_iterations < 1``
-            (from ``gradient_descent``).
+        ValueError: from the contract above the signature, if a shape does not
+            fit, ``num_iterations`` is not an int >= 1 or ``tolerance`` is not a
+            number >= 0; from ``gradient_descent``'s, if a rate is not a
+            finite number.
     """
     raise NotImplementedError("todo: learning_rate_sweep")

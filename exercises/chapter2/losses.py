@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_same_shape
+from kata.contracts import Array, contract
 
 
+@contract(y_pred=Array("(*s)"), y=Array("(*s)"))
 def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """Mean squared error ``L = (1/N) * sum_i (y_pred_i - y_i)^2``.
 
@@ -20,19 +21,21 @@ def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     ``(n, n)`` and silently average ``n * n`` wrong numbers.
 
     Args:
-        y_pred: predictions, any shape, e.g. ``(n, 1)``; float32 or float64.
+        y_pred: predictions, any shape, e.g. ``(n, 1)``; float32 or float64
+            (the contract turns integers into float64).
         y: targets of the same shape.
 
     Returns:
         The loss as a Python ``float``.
 
     Raises:
-        ValueError: if the shapes differ (the message gives both) or the
-            arrays are empty.
+        ValueError: from the contract above the signature, if the shapes
+            differ or the arrays are empty.
     """
     raise NotImplementedError("todo: mse_loss")
 
 
+@contract(A=Array("(*s)", ge=0, le=1), y=Array("(*s)", ge=0, le=1))
 def binary_cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """Binary cross-entropy ``L = -(1/N) * sum_i [y_i log(a_i) + (1 - y_i) log(1 - a_i)]``.
 
@@ -50,16 +53,17 @@ def binary_cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> fl
 
     Args:
         A: predicted probabilities in [0, 1], any shape, e.g. ``(n, 1)``;
-            float32 or float64.
+            float32 or float64 (the contract turns integers into float64).
         y: labels in [0, 1] of the same shape.
 
     Returns:
         The loss as a Python ``float``.
 
     Raises:
-        ValueError: if the shapes differ (``(n,)`` against ``(n, 1)`` would
-            broadcast to ``(n, n)``), the arrays are empty, ``A`` has a value
-            outside [0, 1] (logits passed instead of probabilities?), or ``y``
-            has a value outside [0, 1] (labels coded -1/+1?).
+        ValueError: from the contract above the signature, if the shapes
+            differ (``(n,)`` against ``(n, 1)`` would broadcast to ``(n, n)``),
+            the arrays are empty, ``A`` has a value outside [0, 1] or NaN
+            (logits passed instead of probabilities?), or ``y`` has a value
+            outside [0, 1] or NaN (labels coded -1/+1?).
     """
     raise NotImplementedError("todo: binary_cross_entropy")

@@ -7,7 +7,10 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from kata.contracts import Array, Instance, Real, Rule, contract
 
+
+@contract(f=Instance(Callable), x=Real(), h=Real(gt=0))
 def one_sided_derivative(f: Callable[[float], float], x: float, h: float) -> float:
     """The slope of ``f`` at ``x`` from one nudge forward: ``(f(x + h) - f(x)) / h``.
 
@@ -18,19 +21,20 @@ def one_sided_derivative(f: Callable[[float], float], x: float, h: float) -> flo
 
     Args:
         f: a function of one real number.
-        x: the point.
+        x: the point, a finite number.
         h: the nudge, > 0.
 
     Returns:
         The estimate as a Python ``float``.
 
     Raises:
-        ValueError: if ``h <= 0``.
+        ValueError: from the contract above the signature, if ``f`` is not
+            callable, ``x`` is not a finite number or ``h`` is not a number > 0.
     """
-    _check_step(h)
     return float((f(x + h) - f(x)) / h)
 
 
+@contract(f=Instance(Callable), x=Real(), h=Real(gt=0))
 def centered_derivative(f: Callable[[float], float], x: float, h: float) -> float:
     """The slope of ``f`` at ``x`` from nudges both ways: ``(f(x + h) - f(x - h)) / (2h)``.
 
@@ -40,19 +44,20 @@ def centered_derivative(f: Callable[[float], float], x: float, h: float) -> floa
 
     Args:
         f: a function of one real number.
-        x: the point.
+        x: the point, a finite number.
         h: the nudge, > 0.
 
     Returns:
         The estimate as a Python ``float``.
 
     Raises:
-        ValueError: if ``h <= 0``.
+        ValueError: from the contract above the signature, if ``f`` is not
+            callable, ``x`` is not a finite number or ``h`` is not a number > 0.
     """
-    _check_step(h)
     return float((f(x + h) - f(x - h)) / (2 * h))
 
 
+@contract(f=Instance(Callable), exact=Real(), x=Real(), steps=Array("(k,)", gt=0))
 def derivative_errors(
     f: Callable[[float], float], exact: float, x: float, steps: Sequence[float]
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -66,21 +71,29 @@ def derivative_errors(
 
     Args:
         f: a function of one real number.
-        exact: the true derivative ``f'(x)``.
-        x: the point.
-        steps: the steps ``h``, each > 0.
+        exact: the true derivative ``f'(x)``, a finite number.
+        x: the point, a finite number.
+        steps: the steps ``h``, a non-empty sequence (or 1-D array) of numbers,
+            each > 0.
 
     Returns:
         ``(one_sided, centered)``: two float64 arrays of shape ``(len(steps),)``.
 
     Raises:
-        ValueError: if a step is not positive.
+        ValueError: from the contract above the signature, if ``steps`` is
+            empty, not 1-D or holds a step that is not > 0, or ``f``, ``exact``
+            or ``x`` is not what the Args say.
     """
     one_sided = np.array([abs(one_sided_derivative(f, x, h) - exact) for h in steps], dtype=np.float64)
     centered = np.array([abs(centered_derivative(f, x, h) - exact) for h in steps], dtype=np.float64)
     return one_sided, centered
 
 
+@contract(
+    Rule("len(np.unique(steps)) >= 2", "need at least two distinct steps to fit a slope"),
+    steps=Array("(k,)", gt=0),
+    errors=Array("(k,)", gt=0),
+)
 def error_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     """The order ``p`` in ``error ~ C * h^p``: the slope of ``log(error)`` against ``log(h)``.
 
@@ -90,29 +103,19 @@ def error_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     differences and 2 for centered ones.
 
     Args:
-        steps: at least two distinct steps, each > 0.
-        errors: the error at each step, each > 0.
+        steps: at least two distinct steps, each > 0: a sequence or a 1-D array
+            (the contract hands the body a float array).
+        errors: the error at each step, each > 0, as many as ``steps``.
 
     Returns:
         ``p`` as a Python ``float``.
 
     Raises:
-        ValueError: if the lengths differ, there are fewer than two distinct
-            steps, or a step or error is not positive (its log is undefined).
+        ValueError: from the contract above the signature, if either is not
+            1-D, the lengths differ, there are fewer than two distinct steps,
+            or a step or error is not > 0 (its log is undefined).
     """
-    h = np.asarray(steps, dtype=np.float64)
-    e = np.asarray(errors, dtype=np.float64)
-    if h.shape != e.shape or h.ndim != 1:
-        raise ValueError(f"steps and errors must be 1-D and of the same length; got shapes {h.shape} and {e.shape}")
-    if len(np.unique(h)) < 2:
-        raise ValueError(f"need at least two distinct steps to fit a slope; got {h.tolist()}")
-    if np.any(h <= 0) or np.any(e <= 0):
-        raise ValueError("steps and errors must all be positive: the fit is on their logarithms")
-    log_h, log_e = np.log(h), np.log(e)
+    log_h = np.log(np.asarray(steps, dtype=np.float64))
+    log_e = np.log(np.asarray(errors, dtype=np.float64))
     dx = log_h - log_h.mean()
     return float(np.sum(dx * (log_e - log_e.mean())) / np.sum(dx**2))
-
-
-def _check_step(h: float) -> None:
-    if not h > 0:
-        raise ValueError(f"h must be positive; got {h}")

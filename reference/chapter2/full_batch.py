@@ -5,10 +5,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Real, contract
+
 from .losses import mse_loss
 
 
+@contract(
+    X=Array("(n, d)"),
+    y=Array("(n, 1)"),
+    W=Array("(d, 1)"),
+    b=Array("(1, 1)"),
+    lr=Real(),
+    num_iterations=Int(ge=1),
+)
 def gradient_descent(
     X: NDArray[np.floating],
     y: NDArray[np.floating],
@@ -35,16 +44,18 @@ def gradient_descent(
     ``loss_history[i]`` is the MSE *before* update ``i`` (at the parameters the
     gradient is computed from), so ``loss_history[0]`` is the initial loss.
     Build new arrays (``W = W - lr * dW``, not ``W -= ...``): the caller's ``W``
-    and ``b`` stay untouched. With X, y, W and b all float32 the arithmetic and
-    the results are float32 (Python floats such as ``lr`` and ``2 / n`` do not
-    upcast).
+    and ``b`` stay untouched. With X, y, W and b all float32 the returned ``W``
+    and ``b`` are float32; float32 arithmetic gives that for free (Python
+    floats such as ``lr`` and ``2 / n`` do not upcast).
 
     Args:
-        X: inputs, shape ``(n, d)``.
+        X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
+            integer arrays into float64).
         y: targets, shape ``(n, 1)``.
         W: initial weights, shape ``(d, 1)``. Not modified.
         b: initial bias, shape ``(1, 1)``. Not modified.
-        lr: the learning rate (step size).
+        lr: the learning rate (step size), a finite number (the contract
+            hands the body a Python float).
         num_iterations: the number of updates, at least 1.
 
     Returns:
@@ -52,12 +63,10 @@ def gradient_descent(
         and a list of ``num_iterations`` Python floats.
 
     Raises:
-        ValueError: if a shape does not fit (the message names the argument and
-            its shape) or ``num_iterations < 1``.
+        ValueError: from the contract above the signature, if a shape does not
+            fit, ``lr`` is not a finite number or ``num_iterations`` is not an
+            int >= 1.
     """
-    X, y, W, b = _check_linear_model(X, y, W, b)
-    if num_iterations < 1:
-        raise ValueError(f"num_iterations must be at least 1; got {num_iterations}")
     n = X.shape[0]
     loss_history = []
     for _ in range(num_iterations):
@@ -67,15 +76,3 @@ def gradient_descent(
         W = W - lr * (2 / n) * (X.T @ error)
         b = b - lr * (2 / n) * np.sum(error, axis=0, keepdims=True)
     return W, b, loss_history
-
-
-def _check_linear_model(
-    X: NDArray[np.floating], y: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
-    X, y, W, b = (as_float_array(name, value) for name, value in (("X", X), ("y", y), ("W", W), ("b", b)))
-    require_ndim("X", X, 2, "(n, d)")
-    n, d = X.shape
-    for name, value, shape in (("y", y, (n, 1)), ("W", W, (d, 1)), ("b", b, (1, 1))):
-        if value.shape != shape:
-            raise ValueError(f"{name} must have shape {shape} for X of shape {X.shape}; got shape {value.shape}")
-    return X, y, W, b

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_same_shape
+from kata.contracts import Array, contract
 
 
+@contract(y_pred=Array("(*s)"), y=Array("(*s)"))
 def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """Mean squared error ``L = (1/N) * sum_i (y_pred_i - y_i)^2``.
 
@@ -20,20 +21,21 @@ def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     ``(n, n)`` and silently average ``n * n`` wrong numbers.
 
     Args:
-        y_pred: predictions, any shape, e.g. ``(n, 1)``; float32 or float64.
+        y_pred: predictions, any shape, e.g. ``(n, 1)``; float32 or float64
+            (the contract turns integers into float64).
         y: targets of the same shape.
 
     Returns:
         The loss as a Python ``float``.
 
     Raises:
-        ValueError: if the shapes differ (the message gives both) or the
-            arrays are empty.
+        ValueError: from the contract above the signature, if the shapes
+            differ or the arrays are empty.
     """
-    y_pred, y = _check_pair("y_pred", y_pred, "y", y)
     return float(np.mean((y_pred - y) ** 2))
 
 
+@contract(A=Array("(*s)", ge=0, le=1), y=Array("(*s)", ge=0, le=1))
 def binary_cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """Binary cross-entropy ``L = -(1/N) * sum_i [y_i log(a_i) + (1 - y_i) log(1 - a_i)]``.
 
@@ -51,34 +53,19 @@ def binary_cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> fl
 
     Args:
         A: predicted probabilities in [0, 1], any shape, e.g. ``(n, 1)``;
-            float32 or float64.
+            float32 or float64 (the contract turns integers into float64).
         y: labels in [0, 1] of the same shape.
 
     Returns:
         The loss as a Python ``float``.
 
     Raises:
-        ValueError: if the shapes differ (``(n,)`` against ``(n, 1)`` would
-            broadcast to ``(n, n)``), the arrays are empty, ``A`` has a value
-            outside [0, 1] (logits passed instead of probabilities?), or ``y``
-            has a value outside [0, 1] (labels coded -1/+1?).
+        ValueError: from the contract above the signature, if the shapes
+            differ (``(n,)`` against ``(n, 1)`` would broadcast to ``(n, n)``),
+            the arrays are empty, ``A`` has a value outside [0, 1] or NaN
+            (logits passed instead of probabilities?), or ``y`` has a value
+            outside [0, 1] or NaN (labels coded -1/+1?).
     """
-    A, y = _check_pair("A", A, "y", y)
-    if np.any((A < 0) | (A > 1)):
-        raise ValueError(f"A must hold probabilities in [0, 1]; got values from {A.min()} to {A.max()}")
-    if np.any((y < 0) | (y > 1)):
-        raise ValueError(f"y must hold labels in [0, 1]; got values from {y.min()} to {y.max()}")
     eps = np.finfo(A.dtype).eps
     A = np.clip(A, eps, 1 - eps)
     return float(-np.mean(y * np.log(A) + (1 - y) * np.log(1 - A)))
-
-
-def _check_pair(
-    name_a: str, a: NDArray[np.floating], name_b: str, b: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
-    a = as_float_array(name_a, a)
-    b = as_float_array(name_b, b)
-    require_same_shape(name_a, a, name_b, b)
-    if a.size == 0:
-        raise ValueError(f"{name_a} and {name_b} are empty (shape {a.shape}): the mean of no losses is undefined")
-    return a, b

@@ -5,11 +5,27 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, OneOf, Real, Rule, contract
+
 from ..chapter1 import iterate_minibatches, sigmoid
 from .losses import binary_cross_entropy, mse_loss
 
 
+@contract(
+    Rule(
+        'model == "linear" or np.all((y >= 0) & (y <= 1))',
+        "the logistic model needs labels y in [0, 1] (0 or 1)",
+    ),
+    X=Array("(n, d)"),
+    y=Array("(n, 1)"),
+    W=Array("(d, 1)"),
+    b=Array("(1, 1)"),
+    lr=Real(),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    rng=Instance(np.random.Generator),
+    model=OneOf("linear", "logistic"),
+)
 def minibatch_gradient_descent(
     X: NDArray[np.floating],
     y: NDArray[np.floating],
@@ -26,8 +42,9 @@ def minibatch_gradient_descent(
     The posts call this ``gradient_descent`` too; here it has its own name so
     that it and the full-batch version of 2.2 live side by side.
 
-    Every epoch shuffles the samples with ``rng`` (one permutation for ``X`` and
-    ``y`` together, so each row keeps its target) and cuts them into batches of
+    Every epoch shuffles the samples anew with ``rng`` (a new permutation each
+    epoch, one for ``X`` and ``y`` together, so each row keeps its target; how
+    you draw it from ``rng`` is up to you) and cuts them into batches of
     ``batch_size`` rows; the last batch holds the ``n % batch_size`` leftovers
     when there are any, and is kept. Chapter 1's
     ``iterate_minibatches(X, y, batch_size, rng)`` does exactly this. For each
@@ -49,12 +66,14 @@ def minibatch_gradient_descent(
     modified, and float32 inputs give float32 results.
 
     Args:
-        X: inputs, shape ``(n, d)``.
+        X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
+            integer arrays into float64).
         y: targets, shape ``(n, 1)``: real numbers for "linear", labels 0 or 1
-            for "logistic".
+            (values in [0, 1]) for "logistic".
         W: initial weights, shape ``(d, 1)``. Not modified.
         b: initial bias, shape ``(1, 1)``. Not modified.
-        lr: the learning rate.
+        lr: the learning rate, a finite number (the contract hands the body a
+            Python float).
         num_epochs: passes over the data, at least 1.
         batch_size: rows per batch, at least 1 (``batch_size >= n`` is full-batch).
         rng: the random generator that shuffles, e.g. ``np.random.default_rng(0)``.
@@ -65,17 +84,12 @@ def minibatch_gradient_descent(
         and a list of ``num_epochs`` Python floats.
 
     Raises:
-        ValueError: for an unknown ``model``, a shape that does not fit (the
-            message names the argument and its shape), ``num_epochs < 1`` or
-            ``batch_size < 1``.
+        ValueError: from the contract above the signature, for an unknown
+            ``model``, a shape that does not fit, ``lr`` not a finite number,
+            ``num_epochs`` or ``batch_size`` not an int >= 1, ``rng`` not a
+            ``np.random.Generator``, or ``model="logistic"`` with a ``y``
+            outside [0, 1].
     """
-    if model not in ("linear", "logistic"):
-        raise ValueError(f'model must be "linear" or "logistic"; got {model!r}')
-    X, y, W, b = _check_linear_model(X, y, W, b)
-    if num_epochs < 1:
-        raise ValueError(f"num_epochs must be at least 1; got {num_epochs}")
-    if batch_size < 1:
-        raise ValueError(f"batch_size must be at least 1; got {batch_size}")
     scale = 2 if model == "linear" else 1
     loss_history = []
     for _ in range(num_epochs):
@@ -94,15 +108,3 @@ def _predict(
 ) -> NDArray[np.floating]:
     Z = X @ W + b
     return Z if model == "linear" else sigmoid(Z)
-
-
-def _check_linear_model(
-    X: NDArray[np.floating], y: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
-    X, y, W, b = (as_float_array(name, value) for name, value in (("X", X), ("y", y), ("W", W), ("b", b)))
-    require_ndim("X", X, 2, "(n, d)")
-    n, d = X.shape
-    for name, value, shape in (("y", y, (n, 1)), ("W", W, (d, 1)), ("b", b, (1, 1))):
-        if value.shape != shape:
-            raise ValueError(f"{name} must have shape {shape} for X of shape {X.shape}; got shape {value.shape}")
-    return X, y, W, b

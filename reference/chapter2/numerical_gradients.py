@@ -7,7 +7,19 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from kata.contracts import Array, Instance, Real, Rule, contract
 
+
+@contract(
+    Rule(
+        'all(isinstance(p, np.ndarray) and p.dtype.kind == "f" for p in params.values())',
+        "every parameter must be a float array: it is nudged by h in place",
+    ),
+    params=Instance(dict),
+    loss_fn=Instance(Callable),
+    forward_fn=Instance(Callable),
+    h=Real(gt=0),
+)
 def numerical_gradient(
     X: NDArray[np.floating],
     y: NDArray[np.floating],
@@ -29,7 +41,7 @@ def numerical_gradient(
     the one-sided ``(L(p[i] + h) - L(p[i])) / h`` is only O(h). Restore in a
     ``try``/``finally``, so the parameters are exactly as before (the saved
     value, not ``p[i] + h - h``, which can differ in the last bit) even when
-    ``loss_fn`` or ``forward_fn`` raises.
+    ``loss_fn`` or ``forward_fn`` raises (let that exception propagate).
 
     This is the learner's own checker, for comparing with an analytic
     gradient such as ``(2/n) X.T @ (y_pred - y)``: the posts' ``1/n`` version
@@ -38,8 +50,8 @@ def numerical_gradient(
     Args:
         X: the inputs, passed to ``forward_fn`` unchanged.
         y: the targets, passed to ``loss_fn`` unchanged.
-        params: parameter name -> float array (any shape); nudged in place and
-            restored exactly.
+        params: a dict, parameter name -> float32 or float64 array (any
+            shape); nudged in place and restored exactly.
         loss_fn: ``loss_fn(predictions, y) -> float``, e.g. ``mse_loss``.
         forward_fn: ``forward_fn(X, params) -> predictions``; it must read the
             parameters from the dict it is given.
@@ -50,14 +62,10 @@ def numerical_gradient(
         parameter's shape and dtype.
 
     Raises:
-        ValueError: if ``h <= 0`` or a parameter is not a float array.
+        ValueError: from the contract above the signature, if ``h`` is not a
+            number > 0, ``params`` is not a dict of float arrays, or
+            ``loss_fn`` or ``forward_fn`` is not callable.
     """
-    if not h > 0:
-        raise ValueError(f"h must be positive; got {h}")
-    for name, value in params.items():
-        if not (isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating)):
-            dtype = getattr(value, "dtype", type(value).__name__)
-            raise ValueError(f"params[{name!r}] must be a float array (it is nudged by h); got {dtype}")
     gradients = {}
     for name, value in params.items():
         gradient = np.zeros_like(value)
@@ -75,6 +83,7 @@ def numerical_gradient(
     return gradients
 
 
+@contract(analytic=Array("(*s)", empty=True), numeric=Array("(*s)", empty=True))
 def relative_error(analytic: NDArray[np.floating], numeric: NDArray[np.floating]) -> float:
     """How far two gradients are apart, relative to their size.
 
@@ -88,19 +97,18 @@ def relative_error(analytic: NDArray[np.floating], numeric: NDArray[np.floating]
     2 gives 1/3).
 
     Args:
-        analytic: a gradient from a formula, any shape.
+        analytic: a gradient from a formula, any shape; float32 or float64
+            (the contract turns integers into float64).
         numeric: a gradient from ``numerical_gradient``, the same shape.
 
     Returns:
         The relative error, a Python ``float`` in [0, 1].
 
     Raises:
-        ValueError: if the shapes differ (the message gives both).
+        ValueError: from the contract above the signature, if the shapes differ.
     """
-    a = np.asarray(analytic, dtype=np.float64)
-    n = np.asarray(numeric, dtype=np.float64)
-    if a.shape != n.shape:
-        raise ValueError(f"analytic and numeric must have the same shape; got {a.shape} and {n.shape}")
+    a = analytic.astype(np.float64)
+    n = numeric.astype(np.float64)
     total = np.linalg.norm(a) + np.linalg.norm(n)
     if total == 0:
         return 0.0

@@ -29,6 +29,7 @@ def test_hessian_hand_computed(impl):
     X = np.array([[1.0], [2.0], [3.0]])
     # [X, 1]^T [X, 1] = [[1 + 4 + 9, 1 + 2 + 3], [1 + 2 + 3, 3]]; times 2/n = 2/3.
     expected = 2 / 3 * np.array([[14.0, 6.0], [6.0, 3.0]])
+    # Sums of small integers are exact in float64; only the factor 2/n rounds: rtol 1e-12.
     assert_close(impl.chapter2.mse_hessian(X), expected, what="mse_hessian([[1], [2], [3]]) (bias last)", rtol=1e-12)
 
 
@@ -40,7 +41,8 @@ def test_hessian_is_the_second_derivative_of_the_loss(impl):
     def loss(theta):
         return float(np.mean((X @ theta[:3, None] + theta[3] - y) ** 2))
 
-    # The loss is quadratic, so second differences are exact up to rounding.
+    # The loss is quadratic, so second differences are exact up to rounding: the loss (~20) rounds by ~4e-15,
+    # over 4h^2 = 4e-4 that is ~1e-10 absolute on entries of size 1 to 10: rtol 1e-6 and atol 1e-8.
     h, eye = 1e-2, np.eye(4)
     numeric = np.array([[(loss(theta0 + h * (eye[i] + eye[j])) - loss(theta0 + h * (eye[i] - eye[j]))
                           - loss(theta0 - h * (eye[i] - eye[j])) + loss(theta0 - h * (eye[i] + eye[j]))) / (4 * h * h)
@@ -60,6 +62,7 @@ def test_hessian_keeps_dtype(impl, dtype):
 def test_threshold_hand_computed(impl):
     # H = (2/3) [[14, 6], [6, 3]]: eigenvalues of [[14, 6], [6, 3]] are (17 +- sqrt(11^2 + 4 * 36)) / 2.
     lambda_max = 2 / 3 * (17 + np.sqrt(121 + 144)) / 2
+    # Symmetric or general eigensolvers and the SVD find the largest eigenvalue to ~1e-15 relative: rtol 1e-9.
     got = impl.chapter2.divergence_threshold(np.array([[1.0], [2.0], [3.0]]))
     assert_scalar(got, float(2 / lambda_max), what="divergence_threshold([[1], [2], [3]]) = 2 / lambda_max", rtol=1e-9)
 

@@ -1,12 +1,13 @@
 """2.3 minibatch_gradient_descent: shuffled batches, a partial last batch, linear and logistic models."""
 
+import itertools
 import time
 
 import numpy as np
 import pytest
 import scipy.special
 
-from kata.testing import assert_array, assert_close, call_unchanged, no_warnings
+from kata.testing import assert_array, assert_close, call_unchanged, no_warnings, rejects
 
 pytestmark = pytest.mark.kata("chapter2.minibatch_gradient_descent")
 
@@ -72,6 +73,7 @@ def test_partial_last_batch_is_kept_and_averaged_by_its_size(impl, model):
     for _ in range(2 * 3):
         W_exp, b_exp, _ = full_batch_reference(x, np.array([[t]]), W_exp, b_exp, lr, 1, model)
     W, b, _ = impl.chapter2.minibatch_gradient_descent(X, y, W, b, lr, 2, 2, np.random.default_rng(0), model=model)
+    # Six float64 updates of numbers near 1 (any sigmoid formula, any order of the batch sums): ~1e-15 relative.
     assert_close(W, W_exp, what=f"{model}: W after 2 epochs of batches sized 2, 2, 1", rtol=1e-12, atol=1e-15)
     assert_close(b, b_exp, what=(
         f"{model}: b after 2 epochs of batches sized 2, 2, 1 (is the last batch of 1 row dropped, "
@@ -100,6 +102,40 @@ def test_shuffles_every_epoch_with_rng(impl):
     assert not np.allclose(first, W, rtol=1e-9), "W equals unshuffled training: shuffle the samples every epoch"
 
 
+def test_draws_a_new_order_every_epoch(impl):
+    # With batch_size 1 an epoch is four single-row updates, and their order shows in the loss after the epoch:
+    # the test tries all 24 orders from the previous epoch's parameters and finds the one that gives the recorded
+    # loss (the data make the 24 losses differ by far more than rounding). Six fresh permutations of 4 rows are all
+    # the same with probability 24**-5, about 1e-7; one permutation reused in every epoch always is.
+    X, y = np.array([[0.3], [-1.2], [0.8], [2.0]]), np.array([[1.0], [-0.5], [0.2], [1.7]])
+    W, b = np.zeros((1, 1)), np.zeros((1, 1))
+    lr, epochs = 0.15, 6
+    _, _, history = impl.chapter2.minibatch_gradient_descent(X, y, W, b, lr, epochs, 1, np.random.default_rng(5))
+    orders = []
+    for epoch, recorded in enumerate(history):
+        candidates = {}
+        for order in itertools.permutations(range(4)):
+            W_next, b_next = W, b
+            for row in order:
+                error = X[row : row + 1] @ W_next + b_next - y[row : row + 1]
+                W_next, b_next = W_next - lr * 2 * X[row : row + 1].T @ error, b_next - lr * 2 * error
+            candidates[order] = (float(np.mean((X @ W_next + b_next - y) ** 2)), W_next, b_next)
+        losses = sorted(loss for loss, _, _ in candidates.values())
+        assert min(np.diff(losses)) > 1e-9 * losses[-1], "test design: two orders give the same loss"
+        order, (_, W, b) = min(candidates.items(), key=lambda item: abs(item[1][0] - recorded))
+        # Any correct arithmetic of the same updates agrees with the test's to about 1e-15 relative after 24
+        # updates of numbers near 1; 1e-12 leaves room for that and is far below the 1e-9 gap between orders.
+        assert abs(candidates[order][0] - recorded) <= 1e-12 * recorded, (
+            f"epoch {epoch + 1}: the recorded loss {recorded} is the loss after no order of 4 single-row batches "
+            "(each row's update uses that row's own gradient, 2 x.T (x W + b - y))"
+        )
+        orders.append(order)
+    assert len(set(orders)) > 1, (
+        f"every one of {epochs} epochs visited the rows in the same order {orders[0]}: draw a new permutation "
+        "from rng at the start of every epoch, not once before training"
+    )
+
+
 @pytest.mark.parametrize("model", ["linear", "logistic"])
 @pytest.mark.parametrize("batch_size", [6, 100])
 def test_one_batch_per_epoch_is_full_batch_descent(impl, model, batch_size):
@@ -108,6 +144,7 @@ def test_one_batch_per_epoch_is_full_batch_descent(impl, model, batch_size):
         X, y, W0, b0, 0.3, 3, batch_size, np.random.default_rng(0), model=model
     )
     W_exp, b_exp, history_exp = full_batch_reference(X, y, W0, b0, 0.3, 3, model)
+    # Three float64 updates on 6 rows, the rows summed in a shuffled order: ~1e-15 relative; rtol 1e-10.
     factor = "2/m X.T @ (y_pred - y)" if model == "linear" else "1/m X.T @ (A - y), without a 2"
     assert_close(W, W_exp, what=f"{model}: W after 3 full-batch epochs (dW = {factor})", rtol=1e-10)
     assert_close(b, b_exp, what=f"{model}: b after 3 full-batch epochs", rtol=1e-10)
@@ -141,14 +178,16 @@ def test_no_warnings_at_extreme_inputs(impl):
 
 
 @pytest.mark.parametrize(
-    ("change", "match"),
-    [({"model": "softmax"}, "model"), ({"batch_size": 0}, "batch_size"), ({"num_epochs": 0}, "num_epochs"),
-     ({"y": np.zeros(4)}, r"y.*\(4,\)"), ({"W": np.zeros((3, 1))}, r"W.*\(3, 1\)")],
+    ("change", "culprits"),
+    [({"model": "softmax"}, ["model"]), ({"batch_size": 0}, ["batch_size"]), ({"num_epochs": 0}, ["num_epochs"]),
+     ({"y": np.zeros(4)}, ["y"]), ({"W": np.zeros((3, 1))}, ["W", "X"]), ({"b": np.zeros((1, 2))}, ["b"]),
+     ({"rng": 0}, ["rng"]), ({"lr": float("inf")}, ["lr"]),
+     ({"y": np.array([[0.0], [1.0], [-1.0], [1.0]]), "model": "logistic"}, ["y", "model"])],
 )  # fmt: skip
-def test_rejects_bad_arguments(impl, change, match):
+def test_rejects_bad_arguments(impl, change, culprits):
     args = {"X": np.zeros((4, 2)), "y": np.zeros((4, 1)), "W": np.zeros((2, 1)), "b": np.zeros((1, 1)), "lr": 0.1,
             "num_epochs": 1, "batch_size": 2, "rng": np.random.default_rng(0), "model": "linear"} | change  # fmt: skip
-    with pytest.raises(ValueError, match=match):
+    with rejects(*culprits):
         impl.chapter2.minibatch_gradient_descent(**args)
 
 
