@@ -21,7 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from kata.contracts import Layers, Rule, contract
 
+
+@contract(parameters=Layers())
 def parameters_to_row_major(parameters: dict[str, NDArray[np.floating]]) -> list[NDArray[np.floating]]:
     """This chapter's ``{"W1", "b1", ..., "WL", "bL"}`` as chapters 3-4's ``[W1, b1, ..., WL, bL]``.
 
@@ -41,11 +44,24 @@ def parameters_to_row_major(parameters: dict[str, NDArray[np.floating]]) -> list
         ``[W1_row, b1_row, ..., WL_row, bL_row]``, in the parameters' float dtype.
 
     Raises:
-        ValueError: if a name is missing or a ``b`` is not a column ``(n, 1)``.
+        ValueError: from the contract above the signature, if the names are
+            not exactly ``W1, b1, ..., WL, bL``, a ``b`` is not a column
+            ``(n[l], 1)`` or a ``W`` does not fit the layer before it.
     """
     raise NotImplementedError("todo: parameters_to_row_major")
 
 
+@contract(
+    Rule(
+        "len(weights_and_biases) >= 2 and len(weights_and_biases) % 2 == 0",
+        "expected W1, b1, ..., WL, bL: a non-zero, even number of arrays",
+    ),
+    Rule("all(np.ndim(W) == 2 for W in weights_and_biases[::2])", "every weight must be a 2-D array (n_in, n_out)"),
+    Rule(
+        "[np.shape(b) for b in weights_and_biases[1::2]] == [(1, np.shape(W)[1]) for W in weights_and_biases[::2]]",
+        "every bias must be a row (1, n_out), n_out the columns of the weights before it",
+    ),
+)
 def parameters_to_column_major(weights_and_biases: Sequence[NDArray[np.floating]]) -> dict[str, NDArray[np.floating]]:
     """Chapters 3-4's ``[W1, b1, ..., WL, bL]`` (or their gradients) as this chapter's dict.
 
@@ -63,7 +79,8 @@ def parameters_to_column_major(weights_and_biases: Sequence[NDArray[np.floating]
         ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``.
 
     Raises:
-        ValueError: if the number of arrays is odd or zero, or a bias is not a
-            row ``(1, n_out)`` matching its weights.
+        ValueError: from the contract above the signature, if the number of
+            arrays is odd or zero, a weight is not 2-D, or a bias is not a row
+            ``(1, n_out)`` matching its weights.
     """
     raise NotImplementedError("todo: parameters_to_column_major")

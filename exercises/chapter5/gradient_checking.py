@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Ints, Layers, OneOf, Real, Rule, contract
+
 from .deep_network import L_model_forward, Output, compute_cost
 
 
+@contract(parameters=Layers())
 def dictionary_to_vector(parameters: dict[str, NDArray[np.floating]]) -> NDArray[np.floating]:
     """Flatten ``{"W1", "b1", ..., "WL", "bL"}`` into one column.
 
@@ -32,18 +34,28 @@ def dictionary_to_vector(parameters: dict[str, NDArray[np.floating]]) -> NDArray
     ``vector_to_dictionary`` undoes it.
 
     Args:
-        parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``. Not modified.
+        parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``, shaped as in
+            ``initialize_parameters_deep``. Not modified.
 
     Returns:
         ``theta`` of shape ``(N, 1)``, ``N`` the total number of parameters, in
         the parameters' float dtype.
 
     Raises:
-        ValueError: if a key ``W{l}`` or ``b{l}`` for ``l = 1 .. len(parameters) // 2`` is missing.
+        ValueError: from the contract above the signature, if the keys are not
+            exactly ``W1, b1, ..., WL, bL`` or a shape does not fit its layer.
     """
     raise NotImplementedError("todo: dictionary_to_vector")
 
 
+@contract(
+    Rule(
+        "N == np.dot(layer_dims[1:], np.add(layer_dims[:-1], 1))",
+        "theta must hold N = sum_l n[l] * (n[l-1] + 1) entries, one per parameter of the layers in layer_dims",
+    ),
+    theta=Array("(N, 1)"),
+    layer_dims=Ints(min_len=2, ge=1),
+)
 def vector_to_dictionary(theta: NDArray[np.floating], layer_dims: list[int]) -> dict[str, NDArray[np.floating]]:
     """Unflatten ``theta`` back into ``{"W1", "b1", ..., "WL", "bL"}``.
 
@@ -53,17 +65,27 @@ def vector_to_dictionary(theta: NDArray[np.floating], layer_dims: list[int]) -> 
 
     Args:
         theta: shape ``(N, 1)`` with ``N = sum_l n[l] * (n[l-1] + 1)``. Not modified.
-        layer_dims: ``[n[0], n[1], ..., n[L]]``.
+        layer_dims: ``[n[0], n[1], ..., n[L]]``, at least two positive ints.
 
     Returns:
         The parameters, in ``theta``'s float dtype.
 
     Raises:
-        ValueError: if ``theta`` is not a column of exactly ``N`` entries.
+        ValueError: from the contract above the signature, if ``theta`` is not
+            a column of exactly ``N`` entries or ``layer_dims`` is not a list of
+            at least two positive ints.
     """
     raise NotImplementedError("todo: vector_to_dictionary")
 
 
+@contract(
+    parameters=Layers(),
+    grads=Layers(prefix="d"),
+    X=Array("(n_x, m)"),
+    Y=Array("(n_y, m)"),
+    output=OneOf("sigmoid", "softmax"),
+    epsilon=Real(gt=0),
+)
 def gradient_check(
     parameters: dict[str, NDArray[np.floating]],
     grads: dict[str, NDArray[np.floating]],
@@ -89,17 +111,19 @@ def gradient_check(
     Args:
         parameters: ``{"W1", "b1", ..., "WL", "bL"}``. Not modified.
         grads: ``{"dW1", "db1", ..., "dWL", "dbL"}``, the gradients to check.
-        X: shape ``(n_x, m)``.
-        Y: labels, shape ``(n[L], m)``.
+        X: shape ``(n_x, m)``. Not modified.
+        Y: labels, shape ``(n[L], m)``. Not modified.
         output: the network's output activation, as ``L_model_forward``.
-        epsilon: the nudge.
+        epsilon: the nudge (> 0).
 
     Returns:
         ``||grad - gradapprox|| / (||grad|| + ||gradapprox||)`` as a Python float
         (0 when both are 0).
 
     Raises:
-        ValueError: if ``grads`` does not hold exactly one ``d``-named gradient per
-            parameter, shaped like it.
+        ValueError: from the contract above the signature, if ``grads`` does
+            not hold exactly one ``d``-named gradient per parameter, shaped like
+            it, ``X`` or ``Y`` does not fit the network, ``output`` is unknown
+            or ``epsilon <= 0``.
     """
     raise NotImplementedError("todo: gradient_check")

@@ -22,7 +22,8 @@ from typing import TypedDict
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Real, contract
+
 from ..chapter1 import sigmoid
 
 
@@ -40,6 +41,7 @@ class LogisticParameters(TypedDict):
     b: float
 
 
+@contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real(), Y=Array("(1, m)"))
 def propagate(
     w: NDArray[np.floating], b: float, X: NDArray[np.floating], Y: NDArray[np.floating]
 ) -> tuple[LogisticGradients, float]:
@@ -54,22 +56,27 @@ def propagate(
 
     Args:
         w: shape ``(n_x, 1)``: a column, not a rank-1 ``(n_x,)``.
-        b: the bias, used as a Python float (a NumPy float64 scalar would turn
-            float32 arithmetic into float64).
-        X: shape ``(n_x, m)``, float32 or float64; ``w`` and ``Y`` are used in
-            ``X``'s float dtype.
+        b: the bias, a number; the contract hands the body a Python float (a
+            NumPy float64 scalar would turn float32 arithmetic into float64).
+        X: shape ``(n_x, m)``, float32 or float64, in the same float dtype as
+            ``w`` and ``Y`` (the contract turns integers into float64).
         Y: 0/1 labels, shape ``(1, m)``.
 
+    No argument is modified.
+
     Returns:
-        ``({"dw": dw, "db": db}, cost)``: ``dw`` of shape ``(n_x, 1)`` and ``X``'s
-        dtype, ``db`` and ``cost`` Python floats.
+        ``({"dw": dw, "db": db}, cost)``: ``dw`` of shape ``(n_x, 1)`` and the
+        inputs' float dtype, ``db`` and ``cost`` Python floats.
 
     Raises:
-        ValueError: if ``w`` is not ``(n_x, 1)`` or ``Y`` not ``(1, m)`` for ``X`` of shape ``(n_x, m)``.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D,
+            ``w`` not ``(n_x, 1)`` or ``Y`` not ``(1, m)`` for ``X`` of shape
+            ``(n_x, m)``, or ``b`` not a finite number.
     """
     raise NotImplementedError("todo: propagate")
 
 
+@contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real(), Y=Array("(1, m)"))
 def propagate_loop(
     w: NDArray[np.floating], b: float, X: NDArray[np.floating], Y: NDArray[np.floating]
 ) -> tuple[LogisticGradients, float]:
@@ -93,6 +100,14 @@ def propagate_loop(
     raise NotImplementedError("todo: propagate_loop")
 
 
+@contract(
+    X=Array("(n_x, m)"),
+    w=Array("(n_x, 1)"),
+    b=Real(),
+    Y=Array("(1, m)"),
+    num_iterations=Int(ge=1),
+    learning_rate=Real(),
+)
 def optimize(
     w: NDArray[np.floating],
     b: float,
@@ -109,23 +124,26 @@ def optimize(
 
     Args:
         w: initial weights, shape ``(n_x, 1)``. Not modified.
-        b: initial bias.
-        X: shape ``(n_x, m)``.
-        Y: shape ``(1, m)``.
+        b: initial bias, a number.
+        X: shape ``(n_x, m)``, in ``w``'s float dtype. Not modified.
+        Y: shape ``(1, m)``. Not modified.
         num_iterations: number of steps (>= 1).
-        learning_rate: the step size.
+        learning_rate: the step size, a number.
 
     Returns:
-        ``({"w": w, "b": b}, grads, costs)``: the parameters after the last step,
-        the gradients of the last step (taken before it), and the ``num_iterations``
-        costs, each computed before its step.
+        ``({"w": w, "b": b}, grads, costs)``: the parameters after the last step
+        (``w`` in the inputs' float dtype, ``b`` a Python float), the gradients
+        of the last step (taken before it), and the ``num_iterations`` costs,
+        each computed before its step.
 
     Raises:
-        ValueError: if ``num_iterations < 1``, or as ``propagate``.
+        ValueError: from the contract above the signature, if
+            ``num_iterations < 1``, or for the shapes ``propagate`` refuses.
     """
     raise NotImplementedError("todo: optimize")
 
 
+@contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real())
 def predict_logistic(w: NDArray[np.floating], b: float, X: NDArray[np.floating]) -> NDArray[np.int64]:
     """Logistic regression's labels: 1 where ``sigmoid(w^T X + b) > 0.5``, else 0.
 
@@ -133,14 +151,15 @@ def predict_logistic(w: NDArray[np.floating], b: float, X: NDArray[np.floating])
     L-layer network's, in 5.3.)
 
     Args:
-        w: shape ``(n_x, 1)``.
-        b: the bias.
-        X: shape ``(n_x, m)``.
+        w: shape ``(n_x, 1)``. Not modified.
+        b: the bias, a number.
+        X: shape ``(n_x, m)``. Not modified.
 
     Returns:
         int64 labels of shape ``(1, m)``.
 
     Raises:
-        ValueError: if ``w`` is not ``(n_x, 1)`` for ``X`` of shape ``(n_x, m)``.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D
+            or ``w`` not ``(n_x, 1)`` for ``X`` of shape ``(n_x, m)``.
     """
     raise NotImplementedError("todo: predict_logistic")

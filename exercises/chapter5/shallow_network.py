@@ -23,10 +23,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, Params, Real, contract
+
 from ..chapter1 import sigmoid
 
 
+@contract(m=Int(ge=2), rng=Instance(np.random.Generator), noise=Real(ge=0))
 def make_circles(
     m: int, rng: np.random.Generator, noise: float = 0.1
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
@@ -49,11 +51,13 @@ def make_circles(
         of shape ``(1, m)``.
 
     Raises:
-        ValueError: if ``m < 2`` or ``noise < 0``.
+        ValueError: from the contract above the signature, if ``m < 2`` or
+            ``noise < 0``.
     """
     raise NotImplementedError("todo: make_circles")
 
 
+@contract(n_x=Int(ge=1), n_h=Int(ge=1), n_y=Int(ge=1), rng=Instance(np.random.Generator))
 def initialize_parameters(
     n_x: int, n_h: int, n_y: int, rng: np.random.Generator, dtype: DTypeLike = np.float32
 ) -> dict[str, NDArray[np.floating]]:
@@ -75,11 +79,16 @@ def initialize_parameters(
         ``{"W1": ..., "b1": ..., "W2": ..., "b2": ...}``.
 
     Raises:
-        ValueError: if a size is not positive.
+        ValueError: from the contract above the signature, if a size is not a
+            positive int.
     """
     raise NotImplementedError("todo: initialize_parameters")
 
 
+@contract(
+    parameters=Params(W1="(n_h, n_x)", b1="(n_h, 1)", W2="(n_y, n_h)", b2="(n_y, 1)"),
+    X=Array("(n_x, m)"),
+)
 def forward_propagation(
     X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]]
 ) -> tuple[NDArray[np.floating], dict[str, NDArray[np.floating]]]:
@@ -89,19 +98,29 @@ def forward_propagation(
     ``A2 = sigmoid(Z2)`` (chapter 1's sigmoid).
 
     Args:
-        X: shape ``(n_x, m)``.
-        parameters: ``{"W1", "b1", "W2", "b2"}`` as ``initialize_parameters``. Not modified.
+        X: shape ``(n_x, m)``, in the parameters' float dtype. Not modified.
+        parameters: ``{"W1", "b1", "W2", "b2"}`` as ``initialize_parameters``:
+            ``W1`` ``(n_h, n_x)``, ``b1`` ``(n_h, 1)``, ``W2`` ``(n_y, n_h)``,
+            ``b2`` ``(n_y, 1)``. Not modified.
 
     Returns:
-        ``(A2, cache)``: ``A2`` of shape ``(n_y, m)`` and ``X``'s float dtype;
+        ``(A2, cache)``: ``A2`` of shape ``(n_y, m)`` and the inputs' float dtype;
         ``cache = {"Z1": ..., "A1": ..., "Z2": ..., "A2": ...}`` for the backward pass.
 
     Raises:
-        ValueError: if ``X`` is not 2-D with ``W1.shape[1]`` rows.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D
+            with ``W1.shape[1]`` rows, or a parameter is missing or has a shape
+            other than the ones above.
     """
     raise NotImplementedError("todo: forward_propagation")
 
 
+@contract(
+    parameters=Params(W1="(n_h, n_x)", b1="(n_h, 1)", W2="(n_y, n_h)", b2="(n_y, 1)"),
+    X=Array("(n_x, m)"),
+    cache=Params(A1="(n_h, m)", A2="(n_y, m)"),
+    Y=Array("(n_y, m)"),
+)
 def backward_propagation(
     X: NDArray[np.floating],
     Y: NDArray[np.floating],
@@ -117,21 +136,33 @@ def backward_propagation(
     axis 1 (the examples) with ``keepdims=True``.
 
     Args:
-        X: shape ``(n_x, m)``.
-        Y: 0/1 labels, shape ``(n_y, m)``.
-        parameters: the parameters the forward pass used.
-        cache: ``forward_propagation``'s cache (``A1`` and ``A2`` are used).
+        X: shape ``(n_x, m)``. Not modified.
+        Y: 0/1 labels, shape ``(n_y, m)``, in ``X``'s float dtype. Not modified.
+        parameters: the parameters the forward pass used (shapes as in
+            ``forward_propagation``).
+        cache: ``forward_propagation``'s cache; only ``A1`` ``(n_h, m)`` and
+            ``A2`` ``(n_y, m)`` are used (and needed).
 
     Returns:
         ``{"dW1": ..., "db1": ..., "dW2": ..., "db2": ...}``, each shaped like its
-        parameter, in ``X``'s float dtype.
+        parameter, in the inputs' float dtype.
 
     Raises:
-        ValueError: if ``Y`` is not shaped like ``cache["A2"]``.
+        ValueError: from the contract above the signature, if ``X`` does not
+            fit ``W1``, ``cache`` lacks ``A1`` or ``A2`` or holds other shapes,
+            or ``Y`` is not shaped like ``cache["A2"]``.
     """
     raise NotImplementedError("todo: backward_propagation")
 
 
+@contract(
+    X=Array("(n_x, m)"),
+    Y=Array("(n_y, m)"),
+    n_h=Int(ge=1),
+    rng=Instance(np.random.Generator),
+    num_iterations=Int(ge=1),
+    learning_rate=Real(),
+)
 def nn_model(
     X: NDArray[np.floating],
     Y: NDArray[np.floating],
@@ -149,22 +180,27 @@ def nn_model(
 
     Args:
         X: shape ``(n_x, m)``. Not modified.
-        Y: 0/1 labels, shape ``(n_y, m)``.
-        n_h: the number of hidden units.
+        Y: 0/1 labels, shape ``(n_y, m)``, in ``X``'s float dtype. Not modified.
+        n_h: the number of hidden units (>= 1).
         rng: the random generator for the initialization.
         num_iterations: the number of gradient-descent steps (>= 1).
-        learning_rate: the step size.
+        learning_rate: the step size, a number.
 
     Returns:
         The trained ``{"W1", "b1", "W2", "b2"}`` in ``X``'s float dtype.
 
     Raises:
-        ValueError: if ``X`` and ``Y`` have different numbers of columns or
+        ValueError: from the contract above the signature, if ``X`` or ``Y``
+            is not 2-D, they have different numbers of columns, ``n_h < 1`` or
             ``num_iterations < 1``.
     """
     raise NotImplementedError("todo: nn_model")
 
 
+@contract(
+    parameters=Params(W1="(n_h, n_x)", b1="(n_h, 1)", W2="(n_y, n_h)", b2="(n_y, 1)"),
+    X=Array("(n_x, m)"),
+)
 def predict_shallow(X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]]) -> NDArray[np.int64]:
     """The shallow network's labels: 1 where ``A2 > 0.5``, else 0.
 
@@ -172,10 +208,13 @@ def predict_shallow(X: NDArray[np.floating], parameters: dict[str, NDArray[np.fl
     L-layer network's, in 5.3.)
 
     Args:
-        X: shape ``(n_x, m)``.
-        parameters: ``{"W1", "b1", "W2", "b2"}``.
+        X: shape ``(n_x, m)``. Not modified.
+        parameters: ``{"W1", "b1", "W2", "b2"}``, shaped as in ``forward_propagation``.
 
     Returns:
         int64 labels of shape ``(n_y, m)``.
+
+    Raises:
+        ValueError: from the contract above the signature, as ``forward_propagation``.
     """
     raise NotImplementedError("todo: predict_shallow")

@@ -21,7 +21,10 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from kata.contracts import Layers, Rule, contract
 
+
+@contract(parameters=Layers())
 def parameters_to_row_major(parameters: dict[str, NDArray[np.floating]]) -> list[NDArray[np.floating]]:
     """This chapter's ``{"W1", "b1", ..., "WL", "bL"}`` as chapters 3-4's ``[W1, b1, ..., WL, bL]``.
 
@@ -41,20 +44,29 @@ def parameters_to_row_major(parameters: dict[str, NDArray[np.floating]]) -> list
         ``[W1_row, b1_row, ..., WL_row, bL_row]``, in the parameters' float dtype.
 
     Raises:
-        ValueError: if a name is missing or a ``b`` is not a column ``(n, 1)``.
+        ValueError: from the contract above the signature, if the names are
+            not exactly ``W1, b1, ..., WL, bL``, a ``b`` is not a column
+            ``(n[l], 1)`` or a ``W`` does not fit the layer before it.
     """
     L = len(parameters) // 2
     row_major = []
     for layer in range(1, L + 1):
-        if f"W{layer}" not in parameters or f"b{layer}" not in parameters:
-            raise ValueError(f"parameters must be named W1, b1, ..., W{L}, b{L}; got {list(parameters)}")
         W, b = parameters[f"W{layer}"], parameters[f"b{layer}"]
-        if b.shape != (W.shape[0], 1):
-            raise ValueError(f"b{layer} must have shape (n[{layer}], 1) = {(W.shape[0], 1)}; got {b.shape}")
         row_major += [np.ascontiguousarray(W.T), np.ascontiguousarray(b.T)]
     return row_major
 
 
+@contract(
+    Rule(
+        "len(weights_and_biases) >= 2 and len(weights_and_biases) % 2 == 0",
+        "expected W1, b1, ..., WL, bL: a non-zero, even number of arrays",
+    ),
+    Rule("all(np.ndim(W) == 2 for W in weights_and_biases[::2])", "every weight must be a 2-D array (n_in, n_out)"),
+    Rule(
+        "[np.shape(b) for b in weights_and_biases[1::2]] == [(1, np.shape(W)[1]) for W in weights_and_biases[::2]]",
+        "every bias must be a row (1, n_out), n_out the columns of the weights before it",
+    ),
+)
 def parameters_to_column_major(weights_and_biases: Sequence[NDArray[np.floating]]) -> dict[str, NDArray[np.floating]]:
     """Chapters 3-4's ``[W1, b1, ..., WL, bL]`` (or their gradients) as this chapter's dict.
 
@@ -72,17 +84,14 @@ def parameters_to_column_major(weights_and_biases: Sequence[NDArray[np.floating]
         ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``.
 
     Raises:
-        ValueError: if the number of arrays is odd or zero, or a bias is not a
-            row ``(1, n_out)`` matching its weights.
+        ValueError: from the contract above the signature, if the number of
+            arrays is odd or zero, a weight is not 2-D, or a bias is not a row
+            ``(1, n_out)`` matching its weights.
     """
-    if len(weights_and_biases) == 0 or len(weights_and_biases) % 2:
-        raise ValueError(f"expected W1, b1, ..., WL, bL: an even number of arrays; got {len(weights_and_biases)}")
     parameters = {}
     for index in range(0, len(weights_and_biases), 2):
         layer = index // 2 + 1
         W_row, b_row = weights_and_biases[index], weights_and_biases[index + 1]
-        if b_row.shape != (1, W_row.shape[1]):
-            raise ValueError(f"bias {layer} must have shape (1, n_out) = {(1, W_row.shape[1])}; got {b_row.shape}")
         parameters[f"W{layer}"] = np.ascontiguousarray(W_row.T)
         parameters[f"b{layer}"] = np.ascontiguousarray(b_row.T)
     return parameters

@@ -31,7 +31,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_shape
+from kata.contracts import Array, Instance, Int, Ints, Layers, OneOf, Real, Rule, contract
+
 from ..chapter1 import sigmoid
 
 Activation = Literal["relu", "sigmoid", "softmax"]
@@ -40,6 +41,7 @@ LinearCache = tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.float
 Cache = tuple[LinearCache, NDArray[np.floating]]
 
 
+@contract(layer_dims=Ints(min_len=2, ge=1), rng=Instance(np.random.Generator))
 def initialize_parameters_deep(
     layer_dims: list[int], rng: np.random.Generator, dtype: DTypeLike = np.float32
 ) -> dict[str, NDArray[np.floating]]:
@@ -68,10 +70,9 @@ def initialize_parameters_deep(
         ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``, in that order.
 
     Raises:
-        ValueError: if ``layer_dims`` has fewer than two entries or one is not positive.
+        ValueError: from the contract above the signature, if ``layer_dims``
+            is not a list of at least two positive ints.
     """
-    if len(layer_dims) < 2 or any(n < 1 for n in layer_dims):
-        raise ValueError(f"layer_dims must list at least two positive layer sizes; got {layer_dims}")
     parameters = {}
     for layer in range(1, len(layer_dims)):
         n, n_prev = layer_dims[layer], layer_dims[layer - 1]
@@ -80,6 +81,7 @@ def initialize_parameters_deep(
     return parameters
 
 
+@contract(A=Array("(n_prev, m)"), W=Array("(n, n_prev)"), b=Array("(n, 1)"))
 def linear_forward(
     A: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
 ) -> tuple[NDArray[np.floating], LinearCache]:
@@ -94,18 +96,25 @@ def linear_forward(
         W: shape ``(n[l], n[l-1])``.
         b: shape ``(n[l], 1)``; a rank-1 ``(n[l],)`` is an error.
 
+    No argument is modified.
+
     Returns:
         ``(Z, (A, W, b))`` with ``Z`` of shape ``(n[l], m)`` and the inputs' float dtype.
 
     Raises:
-        ValueError: if ``W.shape[1] != A.shape[0]`` or ``b`` is not ``(W.shape[0], 1)``
-            (the message gives the shapes).
+        ValueError: from the contract above the signature, if ``A`` or ``W`` is
+            not 2-D, ``W.shape[1] != A.shape[0]`` or ``b`` is not ``(W.shape[0], 1)``.
     """
-    A, W, b = _check_layer(A, W, b)
     Z = W @ A + b
     return Z, (A, W, b)
 
 
+@contract(
+    A_prev=Array("(n_prev, m)"),
+    W=Array("(n, n_prev)"),
+    b=Array("(n, 1)"),
+    activation=OneOf("relu", "sigmoid", "softmax"),
+)
 def linear_activation_forward(
     A_prev: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating], activation: Activation
 ) -> tuple[NDArray[np.floating], Cache]:
@@ -123,20 +132,22 @@ def linear_activation_forward(
         b: shape ``(n[l], 1)``.
         activation: ``"relu"``, ``"sigmoid"`` or ``"softmax"``.
 
+    No argument is modified.
+
     Returns:
         ``(A, cache)``: ``A`` of shape ``(n[l], m)`` and the inputs' float dtype;
         ``cache = (linear_cache, Z)`` with ``linear_cache = (A_prev, W, b)``
         from ``linear_forward``.
 
     Raises:
-        ValueError: for an unknown activation, or as ``linear_forward``.
+        ValueError: from the contract above the signature, for an unknown
+            activation or the shapes ``linear_forward`` refuses.
     """
-    if activation not in ("relu", "sigmoid", "softmax"):
-        raise ValueError(f"activation must be 'relu', 'sigmoid' or 'softmax'; got {activation!r}")
     Z, linear_cache = linear_forward(A_prev, W, b)
     return _activate(Z, activation), (linear_cache, Z)
 
 
+@contract(parameters=Layers(), X=Array("(n_x, m)"), output=OneOf("sigmoid", "softmax"))
 def L_model_forward(
     X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]], output: Output = "sigmoid"
 ) -> tuple[NDArray[np.floating], list[Cache]]:
@@ -148,9 +159,10 @@ def L_model_forward(
     MNIST). ``L = len(parameters) // 2``.
 
     Args:
-        X: shape ``(n_x, m)``, one example per column.
-        parameters: ``{"W1", "b1", ..., "WL", "bL"}`` as ``initialize_parameters_deep``.
+        X: shape ``(n_x, m)``, one example per column, in the parameters' float dtype.
             Not modified.
+        parameters: ``{"W1", "b1", ..., "WL", "bL"}`` as ``initialize_parameters_deep``
+            (exactly these keys; ``W1`` is ``(n[1], n_x)``). Not modified.
         output: the last layer's activation, ``"sigmoid"`` or ``"softmax"``.
 
     Returns:
@@ -159,13 +171,13 @@ def L_model_forward(
         ``caches[l - 1]`` for layer ``l``.
 
     Raises:
-        ValueError: for an unknown output, or a parameter shape that does not fit.
+        ValueError: from the contract above the signature, for an unknown
+            output, a parameter shape that does not fit the layer before it, or
+            ``X`` without ``n_x`` rows.
     """
-    if output not in ("sigmoid", "softmax"):
-        raise ValueError(f"output must be 'sigmoid' or 'softmax'; got {output!r}")
     L = len(parameters) // 2
     caches = []
-    A = as_float_array("X", X)
+    A = X
     for layer in range(1, L + 1):
         activation: Activation = "relu" if layer < L else output
         A, cache = linear_activation_forward(A, parameters[f"W{layer}"], parameters[f"b{layer}"], activation)
@@ -173,6 +185,7 @@ def L_model_forward(
     return A, caches
 
 
+@contract(AL=Array("(n_y, m)"), Y=Array("(n_y, m)"), output=OneOf("sigmoid", "softmax"))
 def compute_cost(AL: NDArray[np.floating], Y: NDArray[np.floating], output: Output = "sigmoid") -> float:
     """The cross-entropy cost ``J``, averaged over the ``m`` examples (columns).
 
@@ -190,18 +203,15 @@ def compute_cost(AL: NDArray[np.floating], Y: NDArray[np.floating], output: Outp
             ``"softmax"``. A rank-1 ``(m,)`` against ``(1, m)`` is an error.
         output: which cost, matching the network's output layer.
 
+    Neither ``AL`` nor ``Y`` is modified (clip into a new array).
+
     Returns:
         ``J`` as a Python float.
 
     Raises:
-        ValueError: if ``AL`` and ``Y`` differ in shape, are not 2-D, or ``output`` is unknown.
+        ValueError: from the contract above the signature, if ``AL`` and ``Y``
+            differ in shape, are not 2-D, or ``output`` is unknown.
     """
-    AL = as_float_array("AL", AL)
-    Y = as_float_array("Y", Y)
-    require_ndim("AL", AL, 2, "(n[L], m)")
-    require_same_shape("AL", AL, "Y", Y)
-    if output not in ("sigmoid", "softmax"):
-        raise ValueError(f"output must be 'sigmoid' or 'softmax'; got {output!r}")
     m = AL.shape[1]
     eps = np.finfo(AL.dtype).eps
     AL = np.clip(AL, eps, 1 - eps)
@@ -209,6 +219,13 @@ def compute_cost(AL: NDArray[np.floating], Y: NDArray[np.floating], output: Outp
     return -float(np.sum(log_likelihood)) / m
 
 
+@contract(
+    Rule(
+        "len(cache) == 3 and dZ.shape == (cache[1].shape[0], cache[0].shape[1])",
+        "dZ must have shape (n[l], m): W's rows and A_prev's columns, with (A_prev, W, b) = cache",
+    ),
+    dZ=Array("(n, m)"),
+)
 def linear_backward(
     dZ: NDArray[np.floating], cache: LinearCache
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
@@ -232,16 +249,10 @@ def linear_backward(
         ``(dA_prev, dW, db)``, shaped like ``A_prev``, ``W`` and ``b``, in ``dZ``'s float dtype.
 
     Raises:
-        ValueError: if ``dZ`` is not ``(W.shape[0], A_prev.shape[1])``.
+        ValueError: from the contract above the signature, if ``dZ`` is not
+            ``(W.shape[0], A_prev.shape[1])`` or ``cache`` does not hold three items.
     """
     A_prev, W, _ = cache
-    dZ = as_float_array("dZ", dZ)
-    expected = (W.shape[0], A_prev.shape[1])
-    if dZ.shape != expected:
-        raise ValueError(
-            f"dZ must have shape (n[l], m) = {expected} for W of shape {W.shape} "
-            f"and A_prev of shape {A_prev.shape}; got {dZ.shape}"
-        )
     m = A_prev.shape[1]
     dW = (dZ @ A_prev.T) / m
     db = np.sum(dZ, axis=1, keepdims=True) / m
@@ -249,6 +260,13 @@ def linear_backward(
     return dA_prev, dW, db
 
 
+@contract(
+    Rule(
+        "len(cache) == 2 and dA.shape == cache[1].shape", "dA must have the shape of Z, with (linear_cache, Z) = cache"
+    ),
+    dA=Array("(n, m)"),
+    activation=OneOf("relu", "sigmoid", "softmax"),
+)
 def linear_activation_backward(
     dA: NDArray[np.floating], cache: Cache, activation: Activation
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
@@ -272,24 +290,22 @@ def linear_activation_backward(
         ``(dA_prev, dW, db)`` as ``linear_backward``.
 
     Raises:
-        ValueError: for an unknown activation or if ``dA`` is not shaped like ``Z``.
+        ValueError: from the contract above the signature, for an unknown
+            activation, or if ``dA`` is not 2-D and shaped like ``Z``.
     """
     linear_cache, Z = cache
-    dA = as_float_array("dA", dA)
-    require_same_shape("dA", dA, "Z", Z)
     if activation == "relu":
         dZ = dA * (Z > 0)
     elif activation == "sigmoid":
         s = sigmoid(Z)
         dZ = dA * s * (1 - s)
-    elif activation == "softmax":
+    else:
         S = _activate(Z, "softmax")
         dZ = S * (dA - np.sum(S * dA, axis=0, keepdims=True))
-    else:
-        raise ValueError(f"activation must be 'relu', 'sigmoid' or 'softmax'; got {activation!r}")
     return linear_backward(dZ, linear_cache)
 
 
+@contract(AL=Array("(n_y, m)"), Y=Array("(n_y, m)"), output=OneOf("sigmoid", "softmax"))
 def L_model_backward(
     AL: NDArray[np.floating], Y: NDArray[np.floating], caches: list[Cache], output: Output = "sigmoid"
 ) -> dict[str, NDArray[np.floating]]:
@@ -307,7 +323,7 @@ def L_model_backward(
 
     Args:
         AL: the output of ``L_model_forward``, shape ``(n[L], m)``.
-        Y: labels of the same shape (0/1 or one-hot columns).
+        Y: labels of the same shape and float dtype (0/1 or one-hot columns).
         caches: the caches of ``L_model_forward``. Not modified; the parameters
             they hold are not updated here.
         output: the output activation the forward pass used.
@@ -317,13 +333,9 @@ def L_model_backward(
         like its parameter, in ``AL``'s float dtype.
 
     Raises:
-        ValueError: if ``AL`` and ``Y`` differ in shape, or ``output`` is unknown.
+        ValueError: from the contract above the signature, if ``AL`` is not
+            2-D, ``Y`` is not shaped like it, or ``output`` is unknown.
     """
-    AL = as_float_array("AL", AL)
-    Y = as_float_array("Y", Y).astype(AL.dtype, copy=False)
-    require_same_shape("AL", AL, "Y", Y)
-    if output not in ("sigmoid", "softmax"):
-        raise ValueError(f"output must be 'sigmoid' or 'softmax'; got {output!r}")
     L = len(caches)
     grads = {}
     dA, grads[f"dW{L}"], grads[f"db{L}"] = linear_backward(AL - Y, caches[L - 1][0])
@@ -332,6 +344,7 @@ def L_model_backward(
     return grads
 
 
+@contract(parameters=Layers(), grads=Layers(prefix="d"), learning_rate=Real())
 def update_parameters(
     parameters: dict[str, NDArray[np.floating]], grads: dict[str, NDArray[np.floating]], learning_rate: float
 ) -> dict[str, NDArray[np.floating]]:
@@ -343,23 +356,27 @@ def update_parameters(
 
     Args:
         parameters: ``{"W1", "b1", ..., "WL", "bL"}``. Not modified.
-        grads: ``{"dW1", "db1", ..., "dWL", "dbL"}``, each shaped like its parameter.
-        learning_rate: the step size ``alpha``.
+        grads: ``{"dW1", "db1", ..., "dWL", "dbL"}``, each shaped like its
+            parameter and in its float dtype.
+        learning_rate: the step size ``alpha``, a number.
 
     Returns:
         The updated parameters, same keys, shapes and float dtype.
 
     Raises:
-        ValueError: if a gradient's shape differs from its parameter's.
+        ValueError: from the contract above the signature, if ``parameters``
+            or ``grads`` lacks a key or a gradient's shape differs from its
+            parameter's.
     """
-    updated = {}
-    for name, value in parameters.items():
-        gradient = grads[f"d{name}"]
-        require_same_shape(name, value, f"d{name}", gradient)
-        updated[name] = value - learning_rate * gradient
-    return updated
+    return {name: value - learning_rate * grads[f"d{name}"] for name, value in parameters.items()}
 
 
+@contract(
+    Rule("output == 'softmax' or n_y == 1", "a sigmoid output predicts one label per column: n[L] must be 1"),
+    parameters=Layers(),
+    X=Array("(n_x, m)"),
+    output=OneOf("sigmoid", "softmax"),
+)
 def predict(
     X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]], output: Output = "sigmoid"
 ) -> NDArray[np.int64]:
@@ -378,6 +395,10 @@ def predict(
 
     Returns:
         int64 labels of shape ``(1, m)``.
+
+    Raises:
+        ValueError: from the contract above the signature, as ``L_model_forward``,
+            or for a ``"sigmoid"`` output with ``n[L] != 1``.
     """
     AL, _ = L_model_forward(X, parameters, output)
     if output == "sigmoid":
@@ -385,6 +406,18 @@ def predict(
     return np.argmax(AL, axis=0, keepdims=True).astype(np.int64)
 
 
+@contract(
+    Rule("n_x == layer_dims[0]", "X must have layer_dims[0] rows, one per input feature"),
+    Rule("n_y == layer_dims[-1]", "Y must have layer_dims[-1] rows, one per output unit"),
+    X=Array("(n_x, m)"),
+    Y=Array("(n_y, m)"),
+    layer_dims=Ints(min_len=2, ge=1),
+    rng=Instance(np.random.Generator),
+    learning_rate=Real(),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1, optional=True),
+    output=OneOf("sigmoid", "softmax"),
+)
 def L_layer_model(
     X: NDArray[np.floating],
     Y: NDArray[np.floating],
@@ -411,12 +444,13 @@ def L_layer_model(
 
     Args:
         X: shape ``(n_x, m)`` with ``n_x == layer_dims[0]``. Not modified.
-        Y: shape ``(layer_dims[-1], m)``: 0/1 labels or one-hot columns.
-        layer_dims: ``[n_x, n[1], ..., n[L]]``.
+        Y: shape ``(layer_dims[-1], m)``: 0/1 labels or one-hot columns, in
+            ``X``'s float dtype. Not modified.
+        layer_dims: ``[n_x, n[1], ..., n[L]]``, at least two positive ints.
         rng: the random generator for the initialization and the shuffling.
-        learning_rate: the step size.
+        learning_rate: the step size, a number.
         num_epochs: passes over the data (>= 1).
-        batch_size: columns per step, or None for full batch.
+        batch_size: columns per step (>= 1), or None for full batch.
         output: ``"sigmoid"`` or ``"softmax"``.
 
     Returns:
@@ -426,20 +460,10 @@ def L_layer_model(
         update (with full batch, the cost before each step).
 
     Raises:
-        ValueError: if the shapes of ``X``, ``Y`` and ``layer_dims`` disagree,
-            ``num_epochs < 1`` or ``batch_size < 1``.
+        ValueError: from the contract above the signature, if the shapes of
+            ``X``, ``Y`` and ``layer_dims`` disagree, ``num_epochs < 1``,
+            ``batch_size < 1`` or ``output`` is unknown.
     """
-    X = as_float_array("X", X)
-    Y = as_float_array("Y", Y).astype(X.dtype, copy=False)
-    require_ndim("X", X, 2, "(n_x, m)")
-    require_ndim("Y", Y, 2, "(n[L], m)")
-    if X.shape[0] != layer_dims[0] or Y.shape != (layer_dims[-1], X.shape[1]):
-        raise ValueError(
-            f"X of shape {X.shape} and Y of shape {Y.shape} do not fit layer_dims {layer_dims}: "
-            "expected X (layer_dims[0], m) and Y (layer_dims[-1], m)"
-        )
-    if num_epochs < 1 or (batch_size is not None and batch_size < 1):
-        raise ValueError(f"num_epochs and batch_size must be positive; got {num_epochs} and {batch_size}")
     parameters = initialize_parameters_deep(layer_dims, rng, X.dtype)
     m = X.shape[1]
     costs = []
@@ -465,18 +489,3 @@ def _activate(Z: NDArray[np.floating], activation: Activation) -> NDArray[np.flo
         return sigmoid(Z)
     exp = np.exp(Z - Z.max(axis=0, keepdims=True))
     return exp / exp.sum(axis=0, keepdims=True)
-
-
-def _check_layer(
-    A: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
-    A = as_float_array("A", A)
-    W = as_float_array("W", W)
-    b = as_float_array("b", b)
-    require_ndim("A", A, 2, "(n[l-1], m)")
-    require_ndim("W", W, 2, "(n[l], n[l-1])")
-    if W.shape[1] != A.shape[0]:
-        raise ValueError(f"W of shape {W.shape} cannot multiply A of shape {A.shape}: W's columns must equal A's rows")
-    if b.shape != (W.shape[0], 1):
-        raise ValueError(f"b must have shape (n[l], 1) = {(W.shape[0], 1)} for W of shape {W.shape}; got {b.shape}")
-    return A, W, b

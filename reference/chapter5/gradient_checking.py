@@ -19,10 +19,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Ints, Layers, OneOf, Real, Rule, contract
+
 from .deep_network import L_model_forward, Output, compute_cost
 
 
+@contract(parameters=Layers())
 def dictionary_to_vector(parameters: dict[str, NDArray[np.floating]]) -> NDArray[np.floating]:
     """Flatten ``{"W1", "b1", ..., "WL", "bL"}`` into one column.
 
@@ -32,23 +34,30 @@ def dictionary_to_vector(parameters: dict[str, NDArray[np.floating]]) -> NDArray
     ``vector_to_dictionary`` undoes it.
 
     Args:
-        parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``. Not modified.
+        parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``, shaped as in
+            ``initialize_parameters_deep``. Not modified.
 
     Returns:
         ``theta`` of shape ``(N, 1)``, ``N`` the total number of parameters, in
         the parameters' float dtype.
 
     Raises:
-        ValueError: if a key ``W{l}`` or ``b{l}`` for ``l = 1 .. len(parameters) // 2`` is missing.
+        ValueError: from the contract above the signature, if the keys are not
+            exactly ``W1, b1, ..., WL, bL`` or a shape does not fit its layer.
     """
     L = len(parameters) // 2
     names = [f"{kind}{layer}" for layer in range(1, L + 1) for kind in ("W", "b")]
-    missing = [name for name in names if name not in parameters]
-    if missing or len(parameters) != 2 * L:
-        raise ValueError(f"parameters must be named W1, b1, ..., W{L}, b{L}; got {list(parameters)}")
     return np.concatenate([parameters[name].reshape(-1) for name in names]).reshape(-1, 1)
 
 
+@contract(
+    Rule(
+        "N == np.dot(layer_dims[1:], np.add(layer_dims[:-1], 1))",
+        "theta must hold N = sum_l n[l] * (n[l-1] + 1) entries, one per parameter of the layers in layer_dims",
+    ),
+    theta=Array("(N, 1)"),
+    layer_dims=Ints(min_len=2, ge=1),
+)
 def vector_to_dictionary(theta: NDArray[np.floating], layer_dims: list[int]) -> dict[str, NDArray[np.floating]]:
     """Unflatten ``theta`` back into ``{"W1", "b1", ..., "WL", "bL"}``.
 
@@ -58,21 +67,16 @@ def vector_to_dictionary(theta: NDArray[np.floating], layer_dims: list[int]) -> 
 
     Args:
         theta: shape ``(N, 1)`` with ``N = sum_l n[l] * (n[l-1] + 1)``. Not modified.
-        layer_dims: ``[n[0], n[1], ..., n[L]]``.
+        layer_dims: ``[n[0], n[1], ..., n[L]]``, at least two positive ints.
 
     Returns:
         The parameters, in ``theta``'s float dtype.
 
     Raises:
-        ValueError: if ``theta`` is not a column of exactly ``N`` entries.
+        ValueError: from the contract above the signature, if ``theta`` is not
+            a column of exactly ``N`` entries or ``layer_dims`` is not a list of
+            at least two positive ints.
     """
-    theta = as_float_array("theta", theta)
-    require_ndim("theta", theta, 2, "(N, 1)")
-    sizes = [layer_dims[layer] * (layer_dims[layer - 1] + 1) for layer in range(1, len(layer_dims))]
-    if theta.shape != (sum(sizes), 1):
-        raise ValueError(
-            f"theta must have shape (N, 1) = {(sum(sizes), 1)} for layer_dims {layer_dims}; got {theta.shape}"
-        )
     parameters = {}
     start = 0
     for layer in range(1, len(layer_dims)):
@@ -84,6 +88,14 @@ def vector_to_dictionary(theta: NDArray[np.floating], layer_dims: list[int]) -> 
     return parameters
 
 
+@contract(
+    parameters=Layers(),
+    grads=Layers(prefix="d"),
+    X=Array("(n_x, m)"),
+    Y=Array("(n_y, m)"),
+    output=OneOf("sigmoid", "softmax"),
+    epsilon=Real(gt=0),
+)
 def gradient_check(
     parameters: dict[str, NDArray[np.floating]],
     grads: dict[str, NDArray[np.floating]],
@@ -109,28 +121,25 @@ def gradient_check(
     Args:
         parameters: ``{"W1", "b1", ..., "WL", "bL"}``. Not modified.
         grads: ``{"dW1", "db1", ..., "dWL", "dbL"}``, the gradients to check.
-        X: shape ``(n_x, m)``.
-        Y: labels, shape ``(n[L], m)``.
+        X: shape ``(n_x, m)``. Not modified.
+        Y: labels, shape ``(n[L], m)``. Not modified.
         output: the network's output activation, as ``L_model_forward``.
-        epsilon: the nudge.
+        epsilon: the nudge (> 0).
 
     Returns:
         ``||grad - gradapprox|| / (||grad|| + ||gradapprox||)`` as a Python float
         (0 when both are 0).
 
     Raises:
-        ValueError: if ``grads`` does not hold exactly one ``d``-named gradient per
-            parameter, shaped like it.
+        ValueError: from the contract above the signature, if ``grads`` does
+            not hold exactly one ``d``-named gradient per parameter, shaped like
+            it, ``X`` or ``Y`` does not fit the network, ``output`` is unknown
+            or ``epsilon <= 0``.
     """
-    for name, value in parameters.items():
-        if f"d{name}" not in grads or grads[f"d{name}"].shape != value.shape:
-            raise ValueError(f"grads must hold d{name} of shape {value.shape}; got keys {list(grads)}")
-    if len(grads) != len(parameters):
-        raise ValueError(f"grads must hold one gradient per parameter; got keys {list(grads)}")
     theta = dictionary_to_vector(parameters).astype(np.float64)
     grad = dictionary_to_vector({name[1:]: value for name, value in grads.items()}).astype(np.float64)
-    X = as_float_array("X", X).astype(np.float64)
-    Y = as_float_array("Y", Y).astype(np.float64)
+    X = X.astype(np.float64)
+    Y = Y.astype(np.float64)
     L = len(parameters) // 2
     layer_dims = [parameters["W1"].shape[1]] + [parameters[f"W{layer}"].shape[0] for layer in range(1, L + 1)]
 

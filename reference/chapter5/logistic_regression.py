@@ -22,7 +22,8 @@ from typing import TypedDict
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Real, contract
+
 from ..chapter1 import sigmoid
 
 
@@ -40,6 +41,7 @@ class LogisticParameters(TypedDict):
     b: float
 
 
+@contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real(), Y=Array("(1, m)"))
 def propagate(
     w: NDArray[np.floating], b: float, X: NDArray[np.floating], Y: NDArray[np.floating]
 ) -> tuple[LogisticGradients, float]:
@@ -54,28 +56,32 @@ def propagate(
 
     Args:
         w: shape ``(n_x, 1)``: a column, not a rank-1 ``(n_x,)``.
-        b: the bias, used as a Python float (a NumPy float64 scalar would turn
-            float32 arithmetic into float64).
-        X: shape ``(n_x, m)``, float32 or float64; ``w`` and ``Y`` are used in
-            ``X``'s float dtype.
+        b: the bias, a number; the contract hands the body a Python float (a
+            NumPy float64 scalar would turn float32 arithmetic into float64).
+        X: shape ``(n_x, m)``, float32 or float64, in the same float dtype as
+            ``w`` and ``Y`` (the contract turns integers into float64).
         Y: 0/1 labels, shape ``(1, m)``.
 
+    No argument is modified.
+
     Returns:
-        ``({"dw": dw, "db": db}, cost)``: ``dw`` of shape ``(n_x, 1)`` and ``X``'s
-        dtype, ``db`` and ``cost`` Python floats.
+        ``({"dw": dw, "db": db}, cost)``: ``dw`` of shape ``(n_x, 1)`` and the
+        inputs' float dtype, ``db`` and ``cost`` Python floats.
 
     Raises:
-        ValueError: if ``w`` is not ``(n_x, 1)`` or ``Y`` not ``(1, m)`` for ``X`` of shape ``(n_x, m)``.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D,
+            ``w`` not ``(n_x, 1)`` or ``Y`` not ``(1, m)`` for ``X`` of shape
+            ``(n_x, m)``, or ``b`` not a finite number.
     """
-    w, X, Y = _check_arguments(w, X, Y)
     m = X.shape[1]
-    A = sigmoid(w.T @ X + float(b))
+    A = sigmoid(w.T @ X + b)
     dZ = A - Y
     dw = (X @ dZ.T) / m
     db = float(np.sum(dZ)) / m
     return {"dw": dw, "db": db}, _cost(A, Y)
 
 
+@contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real(), Y=Array("(1, m)"))
 def propagate_loop(
     w: NDArray[np.floating], b: float, X: NDArray[np.floating], Y: NDArray[np.floating]
 ) -> tuple[LogisticGradients, float]:
@@ -96,14 +102,13 @@ def propagate_loop(
 
     Args, Returns and Raises: as ``propagate``.
     """
-    w, X, Y = _check_arguments(w, X, Y)
     n_x, m = X.shape
     eps = np.finfo(X.dtype).eps
     dw = np.zeros((n_x, 1), dtype=X.dtype)
     db = 0.0
     cost = 0.0
     for i in range(m):
-        z = float(b)
+        z = b
         for j in range(n_x):
             z += float(w[j, 0]) * float(X[j, i])
         a = float(sigmoid(np.asarray(z)))
@@ -117,6 +122,14 @@ def propagate_loop(
     return {"dw": dw / m, "db": db / m}, float(cost) / m
 
 
+@contract(
+    X=Array("(n_x, m)"),
+    w=Array("(n_x, 1)"),
+    b=Real(),
+    Y=Array("(1, m)"),
+    num_iterations=Int(ge=1),
+    learning_rate=Real(),
+)
 def optimize(
     w: NDArray[np.floating],
     b: float,
@@ -133,22 +146,22 @@ def optimize(
 
     Args:
         w: initial weights, shape ``(n_x, 1)``. Not modified.
-        b: initial bias.
-        X: shape ``(n_x, m)``.
-        Y: shape ``(1, m)``.
+        b: initial bias, a number.
+        X: shape ``(n_x, m)``, in ``w``'s float dtype. Not modified.
+        Y: shape ``(1, m)``. Not modified.
         num_iterations: number of steps (>= 1).
-        learning_rate: the step size.
+        learning_rate: the step size, a number.
 
     Returns:
-        ``({"w": w, "b": b}, grads, costs)``: the parameters after the last step,
-        the gradients of the last step (taken before it), and the ``num_iterations``
-        costs, each computed before its step.
+        ``({"w": w, "b": b}, grads, costs)``: the parameters after the last step
+        (``w`` in the inputs' float dtype, ``b`` a Python float), the gradients
+        of the last step (taken before it), and the ``num_iterations`` costs,
+        each computed before its step.
 
     Raises:
-        ValueError: if ``num_iterations < 1``, or as ``propagate``.
+        ValueError: from the contract above the signature, if
+            ``num_iterations < 1``, or for the shapes ``propagate`` refuses.
     """
-    if num_iterations < 1:
-        raise ValueError(f"num_iterations must be at least 1; got {num_iterations}")
     costs = []
     for _ in range(num_iterations):
         grads, cost = propagate(w, b, X, Y)
@@ -158,6 +171,7 @@ def optimize(
     return {"w": w, "b": b}, grads, costs
 
 
+@contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real())
 def predict_logistic(w: NDArray[np.floating], b: float, X: NDArray[np.floating]) -> NDArray[np.int64]:
     """Logistic regression's labels: 1 where ``sigmoid(w^T X + b) > 0.5``, else 0.
 
@@ -165,39 +179,18 @@ def predict_logistic(w: NDArray[np.floating], b: float, X: NDArray[np.floating])
     L-layer network's, in 5.3.)
 
     Args:
-        w: shape ``(n_x, 1)``.
-        b: the bias.
-        X: shape ``(n_x, m)``.
+        w: shape ``(n_x, 1)``. Not modified.
+        b: the bias, a number.
+        X: shape ``(n_x, m)``. Not modified.
 
     Returns:
         int64 labels of shape ``(1, m)``.
 
     Raises:
-        ValueError: if ``w`` is not ``(n_x, 1)`` for ``X`` of shape ``(n_x, m)``.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D
+            or ``w`` not ``(n_x, 1)`` for ``X`` of shape ``(n_x, m)``.
     """
-    w, X = _check_weights(w, X)
-    return (sigmoid(w.T @ X + float(b)) > 0.5).astype(np.int64)
-
-
-def _check_arguments(
-    w: NDArray[np.floating], X: NDArray[np.floating], Y: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
-    w, X = _check_weights(w, X)
-    Y = as_float_array("Y", Y).astype(X.dtype, copy=False)
-    if Y.shape != (1, X.shape[1]):
-        raise ValueError(f"Y must have shape (1, m) = {(1, X.shape[1])} for X of shape {X.shape}; got {Y.shape}")
-    return w, X, Y
-
-
-def _check_weights(
-    w: NDArray[np.floating], X: NDArray[np.floating]
-) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
-    X = as_float_array("X", X)
-    require_ndim("X", X, 2, "(n_x, m)")
-    w = as_float_array("w", w).astype(X.dtype, copy=False)
-    if w.shape != (X.shape[0], 1):
-        raise ValueError(f"w must have shape (n_x, 1) = {(X.shape[0], 1)} for X of shape {X.shape}; got {w.shape}")
-    return w, X
+    return (sigmoid(w.T @ X + b) > 0.5).astype(np.int64)
 
 
 def _cost(A: NDArray[np.floating], Y: NDArray[np.floating]) -> float:

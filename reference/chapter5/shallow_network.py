@@ -23,10 +23,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, Params, Real, contract
+
 from ..chapter1 import sigmoid
 
 
+@contract(m=Int(ge=2), rng=Instance(np.random.Generator), noise=Real(ge=0))
 def make_circles(
     m: int, rng: np.random.Generator, noise: float = 0.1
 ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
@@ -49,10 +51,9 @@ def make_circles(
         of shape ``(1, m)``.
 
     Raises:
-        ValueError: if ``m < 2`` or ``noise < 0``.
+        ValueError: from the contract above the signature, if ``m < 2`` or
+            ``noise < 0``.
     """
-    if m < 2 or noise < 0:
-        raise ValueError(f"m must be at least 2 and noise non-negative; got m={m}, noise={noise}")
     labels = np.zeros(m)
     labels[m - m // 2 :] = 1.0
     radius = np.where(labels == 1.0, 0.5, 1.0)
@@ -61,6 +62,7 @@ def make_circles(
     return X.astype(np.float32), labels.reshape(1, m).astype(np.float32)
 
 
+@contract(n_x=Int(ge=1), n_h=Int(ge=1), n_y=Int(ge=1), rng=Instance(np.random.Generator))
 def initialize_parameters(
     n_x: int, n_h: int, n_y: int, rng: np.random.Generator, dtype: DTypeLike = np.float32
 ) -> dict[str, NDArray[np.floating]]:
@@ -82,10 +84,9 @@ def initialize_parameters(
         ``{"W1": ..., "b1": ..., "W2": ..., "b2": ...}``.
 
     Raises:
-        ValueError: if a size is not positive.
+        ValueError: from the contract above the signature, if a size is not a
+            positive int.
     """
-    if min(n_x, n_h, n_y) < 1:
-        raise ValueError(f"layer sizes must be positive; got n_x={n_x}, n_h={n_h}, n_y={n_y}")
     W1 = 0.01 * rng.standard_normal((n_h, n_x))
     W2 = 0.01 * rng.standard_normal((n_y, n_h))
     return {
@@ -96,6 +97,10 @@ def initialize_parameters(
     }
 
 
+@contract(
+    parameters=Params(W1="(n_h, n_x)", b1="(n_h, 1)", W2="(n_y, n_h)", b2="(n_y, 1)"),
+    X=Array("(n_x, m)"),
+)
 def forward_propagation(
     X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]]
 ) -> tuple[NDArray[np.floating], dict[str, NDArray[np.floating]]]:
@@ -105,17 +110,20 @@ def forward_propagation(
     ``A2 = sigmoid(Z2)`` (chapter 1's sigmoid).
 
     Args:
-        X: shape ``(n_x, m)``.
-        parameters: ``{"W1", "b1", "W2", "b2"}`` as ``initialize_parameters``. Not modified.
+        X: shape ``(n_x, m)``, in the parameters' float dtype. Not modified.
+        parameters: ``{"W1", "b1", "W2", "b2"}`` as ``initialize_parameters``:
+            ``W1`` ``(n_h, n_x)``, ``b1`` ``(n_h, 1)``, ``W2`` ``(n_y, n_h)``,
+            ``b2`` ``(n_y, 1)``. Not modified.
 
     Returns:
-        ``(A2, cache)``: ``A2`` of shape ``(n_y, m)`` and ``X``'s float dtype;
+        ``(A2, cache)``: ``A2`` of shape ``(n_y, m)`` and the inputs' float dtype;
         ``cache = {"Z1": ..., "A1": ..., "Z2": ..., "A2": ...}`` for the backward pass.
 
     Raises:
-        ValueError: if ``X`` is not 2-D with ``W1.shape[1]`` rows.
+        ValueError: from the contract above the signature, if ``X`` is not 2-D
+            with ``W1.shape[1]`` rows, or a parameter is missing or has a shape
+            other than the ones above.
     """
-    X = _check_X(X, parameters)
     Z1 = parameters["W1"] @ X + parameters["b1"]
     A1 = np.tanh(Z1)
     Z2 = parameters["W2"] @ A1 + parameters["b2"]
@@ -123,6 +131,12 @@ def forward_propagation(
     return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
 
 
+@contract(
+    parameters=Params(W1="(n_h, n_x)", b1="(n_h, 1)", W2="(n_y, n_h)", b2="(n_y, 1)"),
+    X=Array("(n_x, m)"),
+    cache=Params(A1="(n_h, m)", A2="(n_y, m)"),
+    Y=Array("(n_y, m)"),
+)
 def backward_propagation(
     X: NDArray[np.floating],
     Y: NDArray[np.floating],
@@ -138,23 +152,23 @@ def backward_propagation(
     axis 1 (the examples) with ``keepdims=True``.
 
     Args:
-        X: shape ``(n_x, m)``.
-        Y: 0/1 labels, shape ``(n_y, m)``.
-        parameters: the parameters the forward pass used.
-        cache: ``forward_propagation``'s cache (``A1`` and ``A2`` are used).
+        X: shape ``(n_x, m)``. Not modified.
+        Y: 0/1 labels, shape ``(n_y, m)``, in ``X``'s float dtype. Not modified.
+        parameters: the parameters the forward pass used (shapes as in
+            ``forward_propagation``).
+        cache: ``forward_propagation``'s cache; only ``A1`` ``(n_h, m)`` and
+            ``A2`` ``(n_y, m)`` are used (and needed).
 
     Returns:
         ``{"dW1": ..., "db1": ..., "dW2": ..., "db2": ...}``, each shaped like its
-        parameter, in ``X``'s float dtype.
+        parameter, in the inputs' float dtype.
 
     Raises:
-        ValueError: if ``Y`` is not shaped like ``cache["A2"]``.
+        ValueError: from the contract above the signature, if ``X`` does not
+            fit ``W1``, ``cache`` lacks ``A1`` or ``A2`` or holds other shapes,
+            or ``Y`` is not shaped like ``cache["A2"]``.
     """
-    X = _check_X(X, parameters)
     A1, A2 = cache["A1"], cache["A2"]
-    Y = as_float_array("Y", Y).astype(A2.dtype, copy=False)
-    if Y.shape != A2.shape:
-        raise ValueError(f"Y must have the shape of A2, (n_y, m) = {A2.shape}; got {Y.shape}")
     m = X.shape[1]
     dZ2 = A2 - Y
     dW2 = (dZ2 @ A1.T) / m
@@ -165,6 +179,14 @@ def backward_propagation(
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
+@contract(
+    X=Array("(n_x, m)"),
+    Y=Array("(n_y, m)"),
+    n_h=Int(ge=1),
+    rng=Instance(np.random.Generator),
+    num_iterations=Int(ge=1),
+    learning_rate=Real(),
+)
 def nn_model(
     X: NDArray[np.floating],
     Y: NDArray[np.floating],
@@ -182,28 +204,20 @@ def nn_model(
 
     Args:
         X: shape ``(n_x, m)``. Not modified.
-        Y: 0/1 labels, shape ``(n_y, m)``.
-        n_h: the number of hidden units.
+        Y: 0/1 labels, shape ``(n_y, m)``, in ``X``'s float dtype. Not modified.
+        n_h: the number of hidden units (>= 1).
         rng: the random generator for the initialization.
         num_iterations: the number of gradient-descent steps (>= 1).
-        learning_rate: the step size.
+        learning_rate: the step size, a number.
 
     Returns:
         The trained ``{"W1", "b1", "W2", "b2"}`` in ``X``'s float dtype.
 
     Raises:
-        ValueError: if ``X`` and ``Y`` have different numbers of columns or
+        ValueError: from the contract above the signature, if ``X`` or ``Y``
+            is not 2-D, they have different numbers of columns, ``n_h < 1`` or
             ``num_iterations < 1``.
     """
-    X = as_float_array("X", X)
-    Y = as_float_array("Y", Y)
-    require_ndim("X", X, 2, "(n_x, m)")
-    require_ndim("Y", Y, 2, "(n_y, m)")
-    if X.shape[1] != Y.shape[1] or num_iterations < 1:
-        raise ValueError(
-            f"X of shape {X.shape} and Y of shape {Y.shape} must have the same number of columns, "
-            f"and num_iterations ({num_iterations}) must be at least 1"
-        )
     parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], rng, X.dtype)
     for _ in range(num_iterations):
         _, cache = forward_propagation(X, parameters)
@@ -212,6 +226,10 @@ def nn_model(
     return parameters
 
 
+@contract(
+    parameters=Params(W1="(n_h, n_x)", b1="(n_h, 1)", W2="(n_y, n_h)", b2="(n_y, 1)"),
+    X=Array("(n_x, m)"),
+)
 def predict_shallow(X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]]) -> NDArray[np.int64]:
     """The shallow network's labels: 1 where ``A2 > 0.5``, else 0.
 
@@ -219,19 +237,14 @@ def predict_shallow(X: NDArray[np.floating], parameters: dict[str, NDArray[np.fl
     L-layer network's, in 5.3.)
 
     Args:
-        X: shape ``(n_x, m)``.
-        parameters: ``{"W1", "b1", "W2", "b2"}``.
+        X: shape ``(n_x, m)``. Not modified.
+        parameters: ``{"W1", "b1", "W2", "b2"}``, shaped as in ``forward_propagation``.
 
     Returns:
         int64 labels of shape ``(n_y, m)``.
+
+    Raises:
+        ValueError: from the contract above the signature, as ``forward_propagation``.
     """
     A2, _ = forward_propagation(X, parameters)
     return (A2 > 0.5).astype(np.int64)
-
-
-def _check_X(X: NDArray[np.floating], parameters: dict[str, NDArray[np.floating]]) -> NDArray[np.floating]:
-    X = as_float_array("X", X)
-    require_ndim("X", X, 2, "(n_x, m)")
-    if X.shape[0] != parameters["W1"].shape[1]:
-        raise ValueError(f"X of shape {X.shape} must have n_x = {parameters['W1'].shape[1]} rows, as W1's columns")
-    return X
