@@ -398,11 +398,19 @@ class Layers(Spec):
         if L < 1 or sorted(value) != sorted(expected):
             raise ContractError(f"{name} must be {self.describe()}; got the keys {list(value)}", name)
         checked = dict(value)
+        for key, spec in self._arrays(L):
+            checked[key] = spec.check(f"{name}[{key!r}]", value[key], call)
+        return value if all(checked[key] is value[key] for key in value) else checked
+
+    @functools.lru_cache(maxsize=16)  # noqa: B019 - a handful of depths per spec, kept for the program's life
+    def _arrays(self, L: int) -> tuple[tuple[str, Array], ...]:
+        """``(key, Array spec)`` of every parameter of an ``L``-layer network, built once per depth."""
+        p, arrays = self.prefix, []
         for layer in range(1, L + 1):
             rows, columns = "n_y" if layer == L else f"n{layer}", "n_x" if layer == 1 else f"n{layer - 1}"
-            for key, shape in ((f"{p}W{layer}", f"({rows}, {columns})"), (f"{p}b{layer}", f"({rows}, 1)")):
-                checked[key] = Array(shape).check(f"{name}[{key!r}]", value[key], call)
-        return value if all(checked[key] is value[key] for key in value) else checked
+            arrays.append((f"{p}W{layer}", Array(f"({rows}, {columns})")))
+            arrays.append((f"{p}b{layer}", Array(f"({rows}, 1)")))
+        return tuple(arrays)
 
 
 class Rule:
