@@ -10,10 +10,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
+
 from .activations import relu_derivative
 
 
+@contract(
+    X=Array("(n, d)"),
+    W1=Array("(d, h)"),
+    W2=Array("(h, k)"),
+    A1=Array("(n, h)"),
+    A2=Array("(n, k)"),
+    y=Array("(n, k)"),
+)
 def backward_mlp(
     X: NDArray[np.floating],
     A1: NDArray[np.floating],
@@ -39,8 +48,8 @@ def backward_mlp(
     ``A1 = relu(Z1)`` is positive exactly there, take it from ``A1`` with your
     ``relu_derivative(A1)`` (3.2): ``Z1`` is not needed. Bias gradients sum over
     the samples (axis 0) and keep a leading axis of 1, the shape of the biases.
-    ``W1`` enters no formula; it is taken so the shapes can be checked and the
-    signature mirrors the forward pass.
+    ``W1`` enters no formula; it is taken so the contract can check the shapes
+    and the signature mirrors the forward pass.
 
     Args:
         X: the batch's inputs ``(n, d)``.
@@ -48,13 +57,14 @@ def backward_mlp(
             ``(n, k)``, both from ``forward_mlp``.
         y: one-hot labels ``(n, k)``, in the dtype of ``A2``.
         W1: hidden weights ``(d, h)``; W2: output weights ``(h, k)``.
+        None is modified.
 
     Returns:
         ``(grad_W1, grad_b1, grad_W2, grad_b2)`` with the shapes of ``W1``,
         ``(1, h)``, ``W2`` and ``(1, k)``, in the inputs' float dtype.
 
     Raises:
-        ValueError: if the shapes do not fit together (the message names the
-            argument and gives the shapes).
+        ValueError: from the contract above the signature, if an argument is
+            not 2-D or the shapes do not fit together as above.
     """
     raise NotImplementedError("todo: backward_mlp")

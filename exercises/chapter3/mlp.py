@@ -6,15 +6,21 @@ scored against one-hot labels by the categorical cross-entropy.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
+
 from .activations import relu, softmax
 
 
+@contract(
+    X=Array("(n, d)"),
+    W1=Array("(d, h)"),
+    b1=Array("(1, h)"),
+    W2=Array("(h, k)"),
+    b2=Array("(1, k)"),
+)
 def forward_mlp(
     X: NDArray[np.floating],
     W1: NDArray[np.floating],
@@ -29,13 +35,15 @@ def forward_mlp(
 
     Row ``i`` of ``A2`` holds sample ``i``'s predicted probabilities of the
     ``k`` classes. For MNIST: ``d = 784`` pixels, ``h = 256`` hidden units,
-    ``k = 10`` digits. Use your ``relu`` and ``softmax`` (3.2).
+    ``k = 10`` digits. Use your ``relu`` and ``softmax`` (3.2): with a stable
+    softmax, output scores of +-1000 give probabilities 1 and 0 without an
+    overflow warning.
 
     Args:
         X: inputs, shape ``(n, d)``.
         W1: hidden weights ``(d, h)``; b1: hidden biases ``(1, h)``.
         W2: output weights ``(h, k)``; b2: output biases ``(1, k)``.
-        All float32 or all float64.
+        All float32 or all float64. None is modified.
 
     Returns:
         ``(A1, A2)``: the hidden activations ``(n, h)``, which the backward pass
@@ -43,12 +51,14 @@ def forward_mlp(
         dtype.
 
     Raises:
-        ValueError: if a shape does not fit (the message names the argument and
-            gives the shapes); biases must be ``(1, h)`` and ``(1, k)``.
+        ValueError: from the contract above the signature, if a shape does not
+            fit the others (``W1`` needs ``d`` rows, ``W2`` needs ``h``); biases
+            must be ``(1, h)`` and ``(1, k)``, not ``(h,)`` or ``(k,)``.
     """
     raise NotImplementedError("todo: forward_mlp")
 
 
+@contract(A=Array("(n, k)"), y=Array("(n, k)", one_hot=True))
 def cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """The categorical cross-entropy, averaged over the samples.
 
@@ -58,21 +68,23 @@ def cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     ``-log(A_i, true class)``, 0 for a certain right answer, ``log(k)`` for a
     uniform guess over ``k`` classes. Clip ``A`` to ``[eps, 1]`` before the log,
     with ``eps = np.finfo(A.dtype).eps`` (1.2e-7 in float32, 2.2e-16 in float64;
-    the clip of chapter 2's ``binary_cross_entropy``): a probability that
-    underflowed to 0 then costs a large finite loss instead of ``inf``, and
-    ``0 * log(0)`` never makes a ``nan``.
+    the clip of chapter 2's ``binary_cross_entropy``): a true class whose
+    probability underflowed to 0 then costs the large finite ``-log(eps)``
+    (15.9 in float32, 36.0 in float64) instead of ``inf``, and ``0 * log(0)``
+    never makes a ``nan``.
 
     Args:
-        A: predicted probabilities (softmax rows), shape ``(n, k)``.
+        A: predicted probabilities (softmax rows), shape ``(n, k)``, float32 or
+            float64.
         y: one-hot labels, shape ``(n, k)``: each row all 0 but a single 1
-            (``one_hot`` of chapter 1 makes them).
+            (``one_hot`` of chapter 1 makes them). Neither is modified.
 
     Returns:
         The loss as a Python ``float``.
 
     Raises:
-        ValueError: if ``A`` is not 2-D, ``A`` and ``y`` differ in shape
-            (integer labels of shape ``(n,)`` must be one-hot encoded first), or
-            ``y`` is not one-hot.
+        ValueError: from the contract above the signature, if ``A`` is not 2-D,
+            ``A`` and ``y`` differ in shape (integer labels of shape ``(n,)``
+            must be one-hot encoded first), or ``y`` is not one-hot.
     """
     raise NotImplementedError("todo: cross_entropy")

@@ -14,7 +14,8 @@ from typing import cast
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_length
+from kata.contracts import Array, Instance, Int, Params, Real, Rule, contract
+
 from ..chapter1 import iterate_minibatches
 from .backprop import backward_mlp
 from .mlp import cross_entropy, forward_mlp
@@ -22,6 +23,7 @@ from .mlp import cross_entropy, forward_mlp
 PARAMETER_NAMES = ("W1", "b1", "W2", "b2")
 
 
+@contract(n_in=Int(ge=1), n_hidden=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def init_mlp(
     n_in: int, n_hidden: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32
 ) -> dict[str, NDArray[np.floating]]:
@@ -49,11 +51,24 @@ def init_mlp(
         "b2": (1, n_out)}``, new arrays of ``dtype``.
 
     Raises:
-        ValueError: if a layer size is not a positive int.
+        ValueError: from the contract above the signature, if a layer size is
+            not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
     raise NotImplementedError("todo: init_mlp")
 
 
+@contract(
+    Rule("(X_test is None) == (y_test is None)", "give both X_test and y_test, or neither"),
+    X_train=Array("(n, d)"),
+    y_train=Array("(n, k)", one_hot=True),
+    params=Params(W1="(d, h)", b1="(1, h)", W2="(h, k)", b2="(1, k)"),
+    rng=Instance(np.random.Generator),
+    lr=Real(),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    X_test=Array("(m, d)", optional=True),
+    y_test=Array("(m, k)", one_hot=True, optional=True),
+)
 def train_mlp(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -68,9 +83,12 @@ def train_mlp(
 ) -> tuple[dict[str, NDArray[np.floating]], list[dict[str, float]]]:
     """Train the 2-layer MLP with mini-batch stochastic gradient descent.
 
-    Each epoch shuffles the training set with ``rng`` and walks through it in
-    mini-batches (chapter 1's ``iterate_minibatches``; the last batch may be
-    smaller). For each batch:
+    Each epoch shuffles the training set anew with ``rng`` (a new order every
+    epoch, the rows of ``X_train`` and ``y_train`` kept together; how you draw
+    it from ``rng`` is up to you) and walks through it in mini-batches of
+    ``batch_size`` rows; the last batch holds the leftovers and is kept.
+    Chapter 1's ``iterate_minibatches(X, y, batch_size, rng)`` does exactly
+    this. For each batch:
 
         A1, A2 = forward_mlp(X_batch, W1, b1, W2, b2)
         grads  = backward_mlp(X_batch, A1, A2, y_batch, W1, W2)
@@ -90,17 +108,27 @@ def train_mlp(
     end: the parameters and labels are converted to it once, at the start, so
     no step upcasts to float64. On MNIST (inputs in [0, 1]) the defaults,
     ``lr=0.3`` and ``batch_size=32`` for 2 epochs, reach about 97 % test
-    accuracy from He-initialized parameters. Keep each step a handful of
-    matrix products on the whole batch: a Python loop over the samples of a
-    batch gives the same numbers about 20 times slower.
+    accuracy from He-initialized parameters (the tests ask for 85 %), and a
+    2-32-2 network from ``init_mlp`` learns XOR in 300 full-batch epochs at
+    ``lr=0.5``, which no perceptron can (3.1).
+
+    Keep each step a handful of matrix products on the whole batch: a Python
+    loop over the samples of a batch gives the same numbers about 20 times
+    slower. The tests time an MNIST epoch (batch 64) against the posts' 5
+    minutes and against a plain vectorized NumPy epoch (at most 10 times its
+    CPU time), and want training to allocate under 1 GiB together with the
+    data set: work batch by batch, never on arrays such as ``(n, h)`` for the
+    whole training set, and copy the data at most once per epoch.
 
     Args:
-        params: ``{"W1", "b1", "W2", "b2"}`` as made by ``init_mlp``. Not
-            modified: training works on copies.
+        params: ``{"W1": (d, h), "b1": (1, h), "W2": (h, k), "b2": (1, k)}``
+            as made by ``init_mlp`` (other keys are ignored). Not modified:
+            training works on copies.
         X_train: inputs ``(n, d)``. Not modified.
         y_train: one-hot labels ``(n, k)``. Not modified.
         rng: the random generator that shuffles the batches.
-        lr: the learning rate.
+        lr: the learning rate, a finite number (the contract hands the body a
+            Python float).
         num_epochs: passes over the training set (>= 1).
         batch_size: samples per mini-batch (>= 1).
         X_test, y_test: optional test inputs ``(m, d)`` and one-hot labels
@@ -111,8 +139,11 @@ def train_mlp(
         dtype) and one dict per epoch with the keys above, Python floats.
 
     Raises:
-        ValueError: for a missing parameter, inputs that are not 2-D, ``X`` and
-            ``y`` of different lengths, ``num_epochs < 1``, ``batch_size < 1``,
-            or only one of ``X_test`` and ``y_test``.
+        ValueError: from the contract above the signature, for a missing
+            parameter or one whose shape does not fit ``X_train``, ``y_train``
+            and the others, inputs that are not 2-D, ``X`` and ``y`` of
+            different lengths, labels that are not one-hot, ``num_epochs < 1``,
+            ``batch_size < 1``, a learning rate that is not a finite number, or
+            only one of ``X_test`` and ``y_test``.
     """
     raise NotImplementedError("todo: train_mlp")

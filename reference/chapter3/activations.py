@@ -10,24 +10,25 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
 
 
+@contract(Z=Array("(...)", empty=True))
 def relu(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     """The rectified linear unit, element-wise: ``relu(z) = max(0, z)``.
 
     Args:
-        Z: any shape, float32 or float64 (integers are treated as float64).
-            Not modified.
+        Z: any shape, float32 or float64 (the contract turns integers into
+            float64). Not modified.
 
     Returns:
         A new array of ``Z``'s shape and float dtype: ``z`` where ``z > 0``,
         else 0.
     """
-    Z = as_float_array("Z", Z)
     return np.maximum(Z, 0)
 
 
+@contract(Z=Array("(...)", empty=True))
 def relu_derivative(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     """The derivative of ReLU, element-wise: 1 where ``z > 0``, else 0.
 
@@ -38,15 +39,16 @@ def relu_derivative(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     backward pass of 3.4 uses it.
 
     Args:
-        Z: any shape, float32 or float64 (integers are treated as float64).
+        Z: any shape, float32 or float64 (the contract turns integers into
+            float64). Not modified.
 
     Returns:
         An array of ``Z``'s shape and float dtype holding only 0.0 and 1.0.
     """
-    Z = as_float_array("Z", Z)
     return (Z > 0).astype(Z.dtype)
 
 
+@contract(Z=Array("(n, k)"))
 def softmax(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     """Row-wise softmax: ``softmax(z)_j = exp(z_j) / sum_l exp(z_l)`` for each row ``z``.
 
@@ -66,9 +68,8 @@ def softmax(Z: NDArray[np.floating]) -> NDArray[np.floating]:
         to 1.
 
     Raises:
-        ValueError: if ``Z`` is not 2-D (for one sample use ``z.reshape(1, -1)``).
+        ValueError: from the contract above the signature, if ``Z`` is not 2-D
+            (for one sample use ``z.reshape(1, -1)``) or is empty.
     """
-    Z = as_float_array("Z", Z)
-    require_ndim("Z", Z, 2, "(n_samples, n_classes)")
     exp = np.exp(Z - Z.max(axis=1, keepdims=True))
     return exp / exp.sum(axis=1, keepdims=True)

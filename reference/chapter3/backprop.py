@@ -10,10 +10,19 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
+
 from .activations import relu_derivative
 
 
+@contract(
+    X=Array("(n, d)"),
+    W1=Array("(d, h)"),
+    W2=Array("(h, k)"),
+    A1=Array("(n, h)"),
+    A2=Array("(n, k)"),
+    y=Array("(n, k)"),
+)
 def backward_mlp(
     X: NDArray[np.floating],
     A1: NDArray[np.floating],
@@ -39,8 +48,8 @@ def backward_mlp(
     ``A1 = relu(Z1)`` is positive exactly there, take it from ``A1`` with your
     ``relu_derivative(A1)`` (3.2): ``Z1`` is not needed. Bias gradients sum over
     the samples (axis 0) and keep a leading axis of 1, the shape of the biases.
-    ``W1`` enters no formula; it is taken so the shapes can be checked and the
-    signature mirrors the forward pass.
+    ``W1`` enters no formula; it is taken so the contract can check the shapes
+    and the signature mirrors the forward pass.
 
     Args:
         X: the batch's inputs ``(n, d)``.
@@ -48,33 +57,17 @@ def backward_mlp(
             ``(n, k)``, both from ``forward_mlp``.
         y: one-hot labels ``(n, k)``, in the dtype of ``A2``.
         W1: hidden weights ``(d, h)``; W2: output weights ``(h, k)``.
+        None is modified.
 
     Returns:
         ``(grad_W1, grad_b1, grad_W2, grad_b2)`` with the shapes of ``W1``,
         ``(1, h)``, ``W2`` and ``(1, k)``, in the inputs' float dtype.
 
     Raises:
-        ValueError: if the shapes do not fit together (the message names the
-            argument and gives the shapes).
+        ValueError: from the contract above the signature, if an argument is
+            not 2-D or the shapes do not fit together as above.
     """
-    X, A1, A2 = as_float_array("X", X), as_float_array("A1", A1), as_float_array("A2", A2)
-    y, W1, W2 = as_float_array("y", y), as_float_array("W1", W1), as_float_array("W2", W2)
-    require_ndim("X", X, 2, "(n_samples, n_features)")
-    require_ndim("W1", W1, 2, "(n_features, n_hidden)")
-    require_ndim("W2", W2, 2, "(n_hidden, n_classes)")
-    (n, d), h, k = X.shape, W1.shape[1], W2.shape[1]
-    for name, array, shape in (
-        ("W1", W1, (d, h)),
-        ("A1", A1, (n, h)),
-        ("W2", W2, (h, k)),
-        ("A2", A2, (n, k)),
-        ("y", y, (n, k)),
-    ):
-        if array.shape != shape:
-            raise ValueError(
-                f"{name} must have shape {shape} to fit X {X.shape}, W1 {W1.shape} and W2 {W2.shape}; "
-                f"got shape {array.shape}"
-            )
+    n = len(X)
     dZ2 = (A2 - y) / n
     grad_W2 = A1.T @ dZ2
     grad_b2 = dZ2.sum(axis=0, keepdims=True)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, contract
+
 from ..chapter1 import sigmoid
 
 
+@contract(X=Array("(n, d)"), W=Array("(d, 1)"), b=Array("(1, 1)"))
 def forward_perceptron(
     X: NDArray[np.floating], W: NDArray[np.floating], b: NDArray[np.floating]
 ) -> NDArray[np.floating]:
@@ -24,10 +26,12 @@ def forward_perceptron(
     decision boundary ``x . w + b = 0`` is a straight line (a hyperplane), so a
     perceptron learns AND and OR but never XOR, whose classes no line separates.
     The bias shifts the line away from the origin; without it AND is out of
-    reach too. Use chapter 1's ``sigmoid``.
+    reach too. Use chapter 1's ``sigmoid``: it is stable, so scores of +-1000
+    give 1 and 0 without an overflow warning.
 
     Args:
-        X: inputs, shape ``(n, d)``, float32 or float64.
+        X: inputs, shape ``(n, d)``, float32 or float64 (the contract turns
+            integers into float64). No argument is modified.
         W: weights, shape ``(d, 1)``.
         b: bias, shape ``(1, 1)``, broadcast over the ``n`` rows.
 
@@ -36,15 +40,8 @@ def forward_perceptron(
         (float32 in, float32 out).
 
     Raises:
-        ValueError: if ``X`` is not 2-D, ``W`` is not ``(d, 1)`` or ``b`` is not
-            ``(1, 1)`` (the message gives the shapes).
+        ValueError: from the contract above the signature, if ``X`` is not
+            2-D, ``W`` is not ``(d, 1)`` or ``b`` is not ``(1, 1)`` (a ``(d,)``
+            weight vector would otherwise broadcast silently into a wrong shape).
     """
-    X = as_float_array("X", X)
-    W = as_float_array("W", W)
-    b = as_float_array("b", b)
-    require_ndim("X", X, 2, "(n_samples, n_features)")
-    if W.shape != (X.shape[1], 1):
-        raise ValueError(f"W must have shape ({X.shape[1]}, 1) for X of shape {X.shape}; got shape {W.shape}")
-    if b.shape != (1, 1):
-        raise ValueError(f"b must have shape (1, 1); got shape {b.shape}")
     return sigmoid(X @ W + b)

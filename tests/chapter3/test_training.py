@@ -1,7 +1,7 @@
 """3.4 init_mlp and train_mlp: He initialization, mini-batch SGD, XOR, and the MLP on MNIST."""
 
 import copy
-import re
+import itertools
 import time
 import tracemalloc
 
@@ -10,7 +10,7 @@ import pytest
 import scipy.special
 from threadpoolctl import threadpool_limits
 
-from kata.testing import assert_array, assert_close
+from kata.testing import assert_array, assert_close, rejects
 
 NAMES = ("W1", "b1", "W2", "b2")
 SEED = 0
@@ -98,6 +98,20 @@ def test_init_uses_he_scale(impl):
 
 
 @pytest.mark.kata("chapter3.init_mlp")
+def test_init_draws_from_a_normal_distribution(impl):
+    # A normal distribution puts 68.27 % of its values within one standard deviation of the mean; of the 800,000
+    # weights of W1 that fraction is 0.6827 +- 0.0005 (one binomial standard deviation). A uniform distribution
+    # of the same spread puts 57.7 % there, a normal truncated at 2 sigma about 75 %.
+    W1 = impl.chapter3.init_mlp(2000, 400, 3, np.random.default_rng(1))["W1"].astype(np.float64)
+    within = float(np.mean(np.abs(W1) < np.sqrt(2 / 2000)))
+    assert abs(within - 0.6827) < 0.01, (
+        f"{within:.1%} of W1's weights lie within one He standard deviation sqrt(2 / fan_in) of 0; a normal "
+        "distribution puts 68.3 % there. Draw from a normal distribution (rng.standard_normal or rng.normal), "
+        "not a uniform one"
+    )
+
+
+@pytest.mark.kata("chapter3.init_mlp")
 def test_init_depends_on_rng_only(impl):
     np.random.seed(1)  # noqa: NPY002 - the global state init_mlp must not use
     first = impl.chapter3.init_mlp(6, 4, 2, np.random.default_rng(5))
@@ -112,10 +126,18 @@ def test_init_depends_on_rng_only(impl):
 
 
 @pytest.mark.kata("chapter3.init_mlp")
-@pytest.mark.parametrize("sizes", [(0, 4, 2), (3, 0, 2), (3, 4, -1)])
-def test_init_rejects_empty_layers(impl, sizes):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(
+    ("sizes", "culprit"), [((0, 4, 2), "n_in"), ((3, 0, 2), "n_hidden"), ((3, 4, -1), "n_out"), ((3.0, 4, 2), "n_in")]
+)
+def test_init_rejects_empty_layers(impl, sizes, culprit):
+    with rejects(culprit):
         impl.chapter3.init_mlp(*sizes, np.random.default_rng(0))
+
+
+@pytest.mark.kata("chapter3.init_mlp")
+def test_init_rejects_the_global_random_state(impl):
+    with rejects("rng"):
+        impl.chapter3.init_mlp(3, 4, 2, np.random.RandomState(0))
 
 
 # --- train_mlp: small cases ------------------------------------------------------------
@@ -198,6 +220,44 @@ def test_shuffles_with_rng(impl):
 
 
 @pytest.mark.kata("chapter3.train_mlp")
+def test_draws_a_new_order_every_epoch(impl):
+    # With batch_size 1 an epoch is four single-row updates, and their order shows in the epoch's loss (each row's
+    # loss is taken before its own update): the test tries all 24 orders from the previous epoch's parameters and
+    # finds the one that gives the recorded loss. Six fresh permutations of 4 rows are all the same with
+    # probability 24**-5, about 1e-7; one permutation reused in every epoch always is.
+    X, y = toy_data(n=4, d=3, k=2, seed=11)
+    params = random_params(3, 4, 2, np.random.default_rng(12))
+    lr, epochs = 0.5, 6
+    trained, history = train(impl, params, X, y, seed=13, lr=lr, num_epochs=epochs, batch_size=1)
+    assert len(history) == epochs, f"{epochs} epochs must give {epochs} history records; got {len(history)}"
+    orders, current = [], params
+    for epoch, record in enumerate(history, start=1):
+        candidates = {}
+        for order in itertools.permutations(range(4)):
+            state, total = current, 0.0
+            for row in order:
+                total += oracle_loss_and_accuracy(X[row : row + 1], y[row : row + 1], state)[0]
+                state = oracle_step(X[row : row + 1], y[row : row + 1], state, lr)
+            candidates[order] = (total / 4, state)
+        losses = sorted(loss for loss, _ in candidates.values())
+        assert min(np.diff(losses)) > 1e-9 * losses[-1], "test design: two orders give the same loss"
+        order, (loss, current) = min(candidates.items(), key=lambda item: abs(item[1][0] - record["loss"]))
+        # Any correct arithmetic of the same 24 float64 updates agrees with the test's to about 1e-14 relative;
+        # 1e-11 leaves room for that and is far below the 1e-9 gap between orders.
+        assert abs(loss - record["loss"]) <= 1e-11 * loss, (
+            f"epoch {epoch}: the recorded loss {record['loss']} is the loss of no order of the 4 single-row "
+            "batches (each batch's loss taken before its update, averaged over the epoch)"
+        )
+        orders.append(order)
+    for name in NAMES:
+        assert_close(trained[name], current[name], what=f"{name} after {epochs} epochs", rtol=1e-9, atol=1e-12)
+    assert len(set(orders)) > 1, (
+        f"every one of {epochs} epochs visited the rows in the same order {orders[0]}: shuffle anew at the start "
+        "of every epoch (iterate_minibatches(X, y, batch_size, rng) inside the epoch loop), not once before training"
+    )
+
+
+@pytest.mark.kata("chapter3.train_mlp")
 def test_reports_test_accuracy(impl):
     X, y = toy_data(n=12)
     X_test, y_test = toy_data(n=9, seed=9)
@@ -221,21 +281,29 @@ def test_reports_test_accuracy(impl):
 
 @pytest.mark.kata("chapter3.train_mlp")
 @pytest.mark.parametrize(
-    ("change", "match"),
+    ("change", "culprits"),
     [
-        ({"num_epochs": 0}, "num_epochs"),
-        ({"X_test": np.ones((2, 5))}, "y_test"),
-        ({"y_train": np.eye(3)[[0, 1]]}, re.escape("(2, 3)")),
-        ({"params": {"W1": np.ones((5, 4))}}, "b1"),
+        ({"num_epochs": 0}, ["num_epochs"]),
+        ({"batch_size": 0}, ["batch_size"]),
+        ({"lr": float("nan")}, ["lr"]),
+        ({"X_test": np.ones((2, 5))}, ["X_test", "y_test"]),
+        ({"y_test": np.eye(3)[[0, 1]]}, ["X_test", "y_test"]),
+        ({"y_train": np.eye(3)[[0, 1]]}, ["y_train"]),
+        ({"y_train": np.full((10, 3), 1 / 3)}, ["y_train"]),
+        ({"X_train": np.ones(10)}, ["X_train"]),
+        ({"params": {"W1": np.ones((5, 4))}}, ["params"]),
+        ({"params": {**random_params(5, 4, 3, np.random.default_rng(0)), "b1": np.zeros(4)}}, ["params"]),
+        ({"params": random_params(6, 4, 3, np.random.default_rng(0))}, ["params"]),
     ],
-    ids=["no-epochs", "X_test-alone", "short-y", "missing-params"],
-)
-def test_rejects_bad_arguments(impl, change, match):
+    ids=["no-epochs", "no-batch", "nan-lr", "X_test-alone", "y_test-alone", "short-y", "soft-labels", "1-D-X",
+         "missing-params", "flat-bias", "W1-misfits-X"],
+)  # fmt: skip
+def test_rejects_bad_arguments(impl, change, culprits):
     X, y = toy_data()
     arguments = {"params": random_params(5, 4, 3, np.random.default_rng(0)), "X_train": X, "y_train": y}
     options = {key: value for key, value in change.items() if key not in arguments}
     arguments.update({key: value for key, value in change.items() if key in arguments})
-    with pytest.raises(ValueError, match=match):
+    with rejects(*culprits):
         impl.chapter3.train_mlp(*arguments.values(), np.random.default_rng(0), **options)
 
 
