@@ -14,10 +14,9 @@ def normalize(X: NDArray[np.floating]) -> NDArray[np.floating]:
 
     ``mean_j`` and ``std_j`` are the mean and the population standard deviation
     (``ddof=0``) of column ``j``, so each output column has mean 0 and standard
-    deviation 1. A constant column (all values equal, so its std is 0) becomes
-    all zeros, with no RuntimeWarning: divide only where ``std != 0`` (for
-    example ``np.divide(..., out=np.zeros_like(...), where=std != 0)``);
-    ``np.where(std != 0, (X - mean) / std, 0)`` evaluates both branches and warns.
+    deviation 1. A constant column (all values equal, so its std is 0, even
+    where rounding makes the computed std a tiny number like 1e-17) becomes all
+    zeros, with no RuntimeWarning (no division by zero is ever computed).
 
     Args:
         X: shape ``(n_samples, n_features)``; float32 or float64 (the contract

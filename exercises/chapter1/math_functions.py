@@ -12,11 +12,10 @@ from kata.contracts import Array, contract
 def sigmoid(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     """The logistic function ``sigma(z) = 1 / (1 + exp(-z))``, element-wise.
 
-    Stable for any input: ``exp(-z)`` overflows for ``z < -709`` in float64
-    (``z < -88`` in float32). Compute ``e = exp(-|z|)``, which lies in (0, 1],
-    then ``1 / (1 + e)`` where ``z >= 0`` and ``e / (1 + e)`` where ``z < 0``
-    (the same value, rewritten). No RuntimeWarning at +-1000, ``sigmoid(0)`` is
-    exactly 0.5, and every output lies in [0, 1].
+    Stable for any input: the textbook formula's ``exp(-z)`` overflows for
+    ``z < -709`` in float64 (``z < -88`` in float32); yours must not. No
+    RuntimeWarning at +-1000, ``sigmoid(0)`` is exactly 0.5, and every output
+    lies in [0, 1].
 
     Args:
         Z: any shape, float32 or float64 (the contract turns integers into float64).

@@ -26,9 +26,9 @@ def matrix_multiply(X: NDArray[np.floating], W: NDArray[np.floating]) -> NDArray
         ``Z`` of shape ``(n, k)`` and the inputs' float dtype.
 
     Raises:
-        ValueError: if ``X.shape[1] != W.shape[0]``; the message must contain
-            both shapes as Python prints them, e.g. ``(2, 3)`` and ``(4, 5)``.
-            (Either not 2-D: from the contract.)
+        ValueError: yours, if ``X.shape[1] != W.shape[0]``; the message must
+            contain both shapes as Python prints them, e.g. ``(2, 3)`` and
+            ``(4, 5)``. (Either not 2-D: from the contract above the signature.)
     """
     raise NotImplementedError("todo: matrix_multiply")
 

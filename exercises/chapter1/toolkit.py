@@ -21,10 +21,11 @@ def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple
 
     NumPy's broadcasting rule: align the shapes at their right ends (pad the
     shorter one with 1s on the left); two sizes are compatible when they are
-    equal or one of them is 1, and the result takes the larger. This is why
+    equal or one of them is 1, and the result takes the one that is not 1. This is why
     ``Z = X @ W + b`` works with ``b`` of shape ``(1, k)``: ``(n, k)`` and
-    ``(1, k)`` give ``(n, k)``. Do not call ``np.broadcast_shapes``: it is
-    the oracle of the tests.
+    ``(1, k)`` give ``(n, k)``. Apply the rule yourself: NumPy's
+    broadcasting helpers (``np.broadcast_shapes``, ``np.broadcast``, ...) are the
+    tests' oracle and may not be called.
 
     Args:
         shape_a, shape_b: tuples of non-negative ints (``()`` is a scalar).
@@ -33,8 +34,10 @@ def broadcast_shape(shape_a: tuple[int, ...], shape_b: tuple[int, ...]) -> tuple
         The broadcast shape, a tuple of ints.
 
     Raises:
-        ValueError: if two aligned sizes differ and neither is 1 (the message
-            gives both shapes).
+        ValueError: yours, if two aligned sizes differ and neither is 1; the
+            message must contain both shapes as Python prints tuples, e.g.
+            ``(2, 3)`` and ``(3, 2)``. (Sizes that are not non-negative ints:
+            from the contract above the signature.)
     """
     raise NotImplementedError("todo: broadcast_shape")
 
@@ -44,8 +47,7 @@ def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np
     """One-hot rows: ``Y[i, c] = 1`` if ``labels[i] == c`` else ``0``.
 
     The encoding the multi-class losses and backward passes expect: a label 3
-    with 5 classes becomes ``[0, 0, 0, 1, 0]``. ``np.eye(num_classes)[labels]``
-    is one line; so is comparing ``labels[:, None]`` with ``np.arange``.
+    with 5 classes becomes ``[0, 0, 0, 1, 0]``.
 
     Args:
         labels: shape ``(n,)``, integers in ``[0, num_classes)``.
@@ -56,8 +58,8 @@ def one_hot(labels: NDArray[np.integer], num_classes: int, dtype: DTypeLike = np
         ``Y`` of shape ``(n, num_classes)`` and ``dtype``; each row sums to 1.
 
     Raises:
-        ValueError: if ``labels`` is not 1-D, holds non-integers, or a label is
-            outside ``[0, num_classes)``.
+        ValueError: from the contract above the signature, if ``labels`` is
+            not 1-D, holds non-integers, or a label is outside ``[0, num_classes)``.
     """
     raise NotImplementedError("todo: one_hot")
 
@@ -68,9 +70,9 @@ def select_classes(
 ) -> tuple[NDArray[np.floating], NDArray[np.integer]]:
     """The samples whose label is one of ``classes``, selected with a boolean mask.
 
-    ``mask = np.isin(y, classes)`` is True for the rows to keep; ``X[mask]`` and
-    ``y[mask]`` keep them in their original order. For example MNIST "0 vs 1":
-    ``select_classes(X, y, [0, 1])``. Labels are returned unchanged.
+    The kept rows stay in their original order, each with its own label. For
+    example MNIST "0 vs 1": ``select_classes(X, y, [0, 1])``. Labels are
+    returned unchanged.
 
     Args:
         X: shape ``(n, ...)``, one sample per row. Not modified.
@@ -81,7 +83,8 @@ def select_classes(
         ``(X_subset, y_subset)``, new arrays with ``m <= n`` rows.
 
     Raises:
-        ValueError: if ``y`` is not 1-D or ``X`` and ``y`` differ in length.
+        ValueError: from the contract, if ``y`` is not 1-D or ``X`` and ``y``
+            differ in length.
     """
     raise NotImplementedError("todo: select_classes")
 
@@ -92,9 +95,9 @@ def shuffle_together(
 ) -> tuple[NDArray[np.floating], NDArray[np.generic]]:
     """Shuffle the rows of ``X`` and ``y`` with one permutation, so pairs stay together.
 
-    Draw one permutation ``p = rng.permutation(n)`` and index both arrays with
-    it; shuffling ``X`` and ``y`` separately would scramble the labels. The
-    result depends only on ``rng``'s state (never on the global ``np.random``).
+    One random permutation ``p`` of ``0 .. n-1``, drawn from ``rng``, reorders
+    both arrays (two permutations would scramble the labels). The result
+    depends only on ``rng``'s state, never on the global ``np.random``.
 
     Args:
         X: shape ``(n, ...)``. Not modified.
@@ -106,7 +109,7 @@ def shuffle_together(
         and ``y_shuffled[i] = y[p[i]]``.
 
     Raises:
-        ValueError: if ``X`` and ``y`` differ in length.
+        ValueError: from the contract, if ``X`` and ``y`` differ in length.
     """
     raise NotImplementedError("todo: shuffle_together")
 
@@ -137,8 +140,8 @@ def train_test_split(
         ``(X_train, X_test, y_train, y_test)``, in scikit-learn's order.
 
     Raises:
-        ValueError: if ``test_fraction`` is not in (0, 1), if ``X`` and ``y``
-            differ in length, or if either set would be empty.
+        ValueError: from the contract, if ``test_fraction`` is not in (0, 1), if
+            ``X`` and ``y`` differ in length, or if either set would be empty.
     """
     raise NotImplementedError("todo: train_test_split")
 
@@ -152,7 +155,9 @@ def scale_train_test(
     ``mean`` and ``std`` (``ddof=0``) come from ``X_train`` alone; both sets
     become ``(X - mean) / std``. Computing them on the test set, or on both sets
     together, leaks information about the test data into training. Columns
-    whose training std is 0 become 0 in both sets, with no RuntimeWarning.
+    that are constant in the training set (std 0, even where rounding makes the
+    computed std a tiny number like 1e-17) become 0 in both sets, with no
+    RuntimeWarning.
 
     Args:
         X_train: shape ``(n_train, d)``, float32 or float64. Not modified.
@@ -163,7 +168,8 @@ def scale_train_test(
         and float dtypes.
 
     Raises:
-        ValueError: if either is not 2-D or their numbers of columns differ.
+        ValueError: from the contract, if either is not 2-D or their numbers of
+            columns differ.
     """
     raise NotImplementedError("todo: scale_train_test")
 
@@ -196,6 +202,7 @@ def iterate_minibatches(
         (the last one possibly fewer).
 
     Raises:
-        ValueError: if ``batch_size < 1`` or ``X`` and ``y`` differ in length.
+        ValueError: from the contract, if ``batch_size`` is not a positive int or
+            ``X`` and ``y`` differ in length.
     """
     raise NotImplementedError("todo: iterate_minibatches")

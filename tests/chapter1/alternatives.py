@@ -14,13 +14,14 @@ from kata.mutants import alternative
 
 @alternative("chapter1.normalize")
 def masked_divide(X):
-    """Mean and std by hand (sums over axis 0), dividing only the varying columns through a boolean mask."""
+    """Mean and std by hand (sums over axis 0), dividing only the varying columns (some value differs
+    from the first row) through a boolean mask."""
     n = X.shape[0]
     mean = X.sum(axis=0) / n
     centered = X - mean
     std = np.sqrt((centered**2).sum(axis=0) / n)
     result = np.zeros_like(centered)
-    varies = std > 0
+    varies = (X != X[0]).any(axis=0)
     result[:, varies] = centered[:, varies] / std[varies]
     return result
 
@@ -144,3 +145,20 @@ def split_index_array(X, y, batch_size, rng=None):
     for start in range(0, len(index), batch_size):
         chosen = index[start : start + batch_size]
         yield X[chosen], y[chosen]
+
+
+@alternative("chapter1.shuffle_together")
+def argsort_of_random_keys(X, y, rng):
+    """The order is the argsort of n uniform random keys from rng (another draw than rng.permutation)."""
+    order = np.argsort(rng.random(len(X)))
+    return X[order], y[order]
+
+
+@alternative("chapter1.iterate_minibatches")
+def shuffled_index_in_place_of_a_copy(X, y, batch_size, rng=None):
+    """rng.shuffle on a private index array, batches by np.array_split-free slicing of that index."""
+    index = np.arange(len(X))
+    if rng is not None:
+        rng.shuffle(index)
+    for start in range(0, len(X), batch_size):
+        yield X[index[start : start + batch_size]], y[index[start : start + batch_size]]

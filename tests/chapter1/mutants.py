@@ -214,3 +214,36 @@ mutant_edit(
     "chapter1.iterate_minibatches", "shuffles_x_and_y_separately", "Uses one permutation for X and another for y.",
     ("X, y = shuffle_together(X, y, rng)", "X, y = X[rng.permutation(len(X))], y[rng.permutation(len(y))]"),
 )  # fmt: skip
+
+
+@mutant("chapter1.broadcast_shape")
+def delegates_to_numpy(shape_a, shape_b):
+    """Calls np.broadcast_shapes, the tests' oracle, instead of applying the rule."""
+    return tuple(np.broadcast_shapes(tuple(shape_a), tuple(shape_b)))
+
+
+mutant_edit(
+    "chapter1.iterate_minibatches", "shuffles_without_rng",
+    "Shuffles even when no rng is given (the order must be kept).",
+    ("if rng is not None:\n        X, y = shuffle_together(X, y, rng)",
+     "X, y = shuffle_together(X, y, rng if rng is not None else np.random.default_rng(0))"),
+)  # fmt: skip
+mutant_edit(
+    "chapter1.train_test_split", "splits_before_shuffling",
+    "Takes the last rows as the test set and shuffles each part afterwards: the sets are not random samples.",
+    ("X_shuffled, y_shuffled = shuffle_together(X, y, rng)", "X_shuffled, y_shuffled = X, y"),
+    ("return X_shuffled[:n_train], X_shuffled[n_train:], y_shuffled[:n_train], y_shuffled[n_train:]",
+     "X_a, y_a = shuffle_together(X[:n_train], y[:n_train], rng)\n"
+     "    X_b, y_b = shuffle_together(X[n_train:], y[n_train:], rng)\n"
+     "    return X_a, X_b, y_a, y_b"),
+)  # fmt: skip
+mutant_edit(
+    "chapter1.scale_train_test", "constant_columns_by_rounded_std",
+    "Finds constant columns by std != 0: a constant column whose std rounds to 1e-17 is blown up.",
+    ("varies = np.ptp(X_train, axis=0) > 0", "varies = std != 0"),
+)  # fmt: skip
+mutant_edit(
+    "chapter1.normalize", "constant_columns_by_rounded_std",
+    "Finds constant columns by std != 0: a constant column whose std rounds to 1e-17 is blown up.",
+    ("varies = np.ptp(X, axis=0) > 0", "varies = std != 0"),
+)  # fmt: skip

@@ -56,6 +56,14 @@ def test_constant_column_becomes_zero_without_warnings(impl):
     assert_close(Z[:, 0], np.zeros(3), what="normalize(X)[:, 0] for a constant column")
 
 
+def test_a_constant_column_whose_computed_std_is_not_exactly_zero(impl):
+    """Seven copies of 0.1 have std 0, but NumPy computes 1.4e-17: the column is still constant."""
+    X = np.column_stack([np.full(7, 0.1), np.arange(7.0)])
+    with no_warnings():
+        Z = impl.chapter1.normalize(X)
+    assert_close(Z[:, 0], np.zeros(7), what="normalize(X)[:, 0] for a column of seven 0.1s")
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_keeps_float_dtype(impl, dtype):
     X = np.random.default_rng(1).normal(size=(6, 3)).astype(dtype)

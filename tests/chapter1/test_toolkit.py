@@ -41,6 +41,18 @@ def test_broadcast_incompatible(impl, a, b):
 
 
 @pytest.mark.kata("chapter1.broadcast_shape")
+def test_broadcast_is_computed_not_delegated(impl, monkeypatch):
+    """The docstring forbids np.broadcast_shapes (the tests' oracle) and its relatives."""
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("broadcast_shape must apply the rule itself, not call NumPy's broadcasting helpers")
+
+    for name in ("broadcast_shapes", "broadcast", "broadcast_to", "broadcast_arrays"):
+        monkeypatch.setattr(np, name, forbidden)
+    assert impl.chapter1.broadcast_shape((2, 1, 3), (4, 1)) == (2, 4, 3)
+
+
+@pytest.mark.kata("chapter1.broadcast_shape")
 @given(a=shapes, b=shapes)
 @example(a=(3, 1), b=(4,))  # checked first: a stub fails at once
 def test_broadcast_agrees_with_numpy(impl, a, b):
@@ -185,6 +197,17 @@ def test_scaling_uses_training_statistics_only(impl):
         train, test = call_unchanged(impl.chapter1.scale_train_test, X_train, X_test)
     assert_close(train, np.array([[-2 / std, 0.0], [0.0, 0.0], [2 / std, 0.0]]), what="scaled X_train")
     assert_close(test, np.array([[0.0, 0.0], [4 / std, 0.0], [98 / std, 0.0]]), what="scaled X_test (train stats)")
+
+
+@pytest.mark.kata("chapter1.scale_train_test")
+def test_a_constant_column_whose_computed_std_is_not_exactly_zero(impl):
+    """Seven copies of 0.1 have std 0, but NumPy computes 1.4e-17: the column is still constant."""
+    X_train = np.column_stack([np.full(7, 0.1), np.arange(7.0)])
+    X_test = np.array([[0.5, 3.0], [0.1, 6.0]])
+    with no_warnings():
+        train, test = impl.chapter1.scale_train_test(X_train, X_test)
+    assert_close(train[:, 0], np.zeros(7), what="scaled X_train[:, 0], a constant training column")
+    assert_close(test[:, 0], np.zeros(2), what="scaled X_test[:, 0], constant in training")
 
 
 @pytest.mark.kata("chapter1.scale_train_test")
