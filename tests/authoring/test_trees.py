@@ -146,7 +146,9 @@ def test_no_kata_test_matches_text_the_learner_writes():
     """A kata test may check an error's wording only where the docstring states it:
     ``rejects(...)`` checks the contract's own message, ``raises_containing(...)`` the
     text a docstring says "the message must contain"; ``pytest.raises(match=...)`` never."""
-    docstrings = {kata.qualname: inspect.getdoc(kata.function("reference")) or "" for kata in katas()}
+    docstrings = {
+        kata.qualname: " ".join((inspect.getdoc(kata.function("reference")) or "").split()) for kata in katas()
+    }
     problems = []
     for path in sorted(TESTS.glob("chapter*/test_*.py")):
         tree = ast.parse(path.read_text())
