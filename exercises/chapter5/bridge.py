@@ -33,8 +33,8 @@ def parameters_to_row_major(parameters: dict[str, NDArray[np.floating]]) -> list
     The list is in the argument order of chapter 3's ``forward_mlp`` and
     chapter 4's ``forward_mlp_3layer``, so with ``X`` of shape ``(n_x, m)``:
     ``forward_mlp(X.T, *parameters_to_row_major(parameters))``. The arrays are
-    C-contiguous copies (``np.ascontiguousarray(W.T)``), not views: training the
-    row-major copy in place never changes the column-major original.
+    C-contiguous copies, not views: training the row-major copy in place never
+    changes the column-major original.
 
     Args:
         parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``, shaped as in

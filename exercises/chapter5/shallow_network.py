@@ -10,9 +10,9 @@ outputs, ``W1`` is ``(n_h, n_x)``, ``b1`` is ``(n_h, 1)``, ``W2`` is
 and the gradients of the binary cross-entropy ``J`` (averaged over the m columns):
 
     dZ2 = A2 - Y
-    dW2 = (1/m) dZ2 A1^T,   db2 = (1/m) np.sum(dZ2, axis=1, keepdims=True)
+    dW2 = (1/m) dZ2 A1^T,   db2 = (1/m) sum of dZ2 over its columns    (n_y, 1)
     dZ1 = (W2^T dZ2) * (1 - A1^2)               tanh'(Z1) = 1 - tanh(Z1)^2
-    dW1 = (1/m) dZ1 X^T,    db1 = (1/m) np.sum(dZ1, axis=1, keepdims=True)
+    dW1 = (1/m) dZ1 X^T,    db1 = (1/m) sum of dZ1 over its columns    (n_h, 1)
 
 Logistic regression draws one straight line; two concentric circles need a
 curve, which the hidden layer provides.
@@ -65,10 +65,7 @@ def initialize_parameters(
 
     ``W1 = 0.01 * rng.standard_normal((n_h, n_x))``, then
     ``W2 = 0.01 * rng.standard_normal((n_y, n_h))``; ``b1`` and ``b2`` are
-    zero columns ``(n_h, 1)`` and ``(n_y, 1)``. Random weights break the
-    symmetry between hidden units (all-zero weights keep them identical forever);
-    small ones keep tanh in its steep middle, where it learns fastest. The
-    biases are columns, never rank-1 ``(n,)`` arrays.
+    zero columns ``(n_h, 1)`` and ``(n_y, 1)`` (never rank-1 ``(n,)`` arrays).
 
     Args:
         n_x, n_h, n_y: the sizes of the input, hidden and output layers (>= 1).
@@ -129,11 +126,10 @@ def backward_propagation(
 ) -> dict[str, NDArray[np.floating]]:
     """The gradients of the binary cross-entropy cost with respect to every parameter.
 
-    See the module docstring: ``dZ2 = A2 - Y`` (the sigmoid's derivative is
-    already in it: do not multiply by ``A2 * (1 - A2)``), then ``dW2``,
-    ``db2``, ``dZ1 = (W2^T dZ2) * (1 - A1**2)``, ``dW1``, ``db1``, each weight
-    and bias gradient averaged over the ``m`` columns; bias gradients sum over
-    axis 1 (the examples) with ``keepdims=True``.
+    See the module docstring: ``dZ2 = A2 - Y`` (the sigmoid's derivative
+    included, once), then ``dW2``, ``db2``, ``dZ1 = (W2^T dZ2) * (1 - A1**2)``,
+    ``dW1``, ``db1``, each weight and bias gradient averaged over the ``m``
+    columns (the examples).
 
     Args:
         X: shape ``(n_x, m)``. Not modified.

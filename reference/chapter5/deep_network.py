@@ -52,13 +52,9 @@ def initialize_parameters_deep(
         W[l] = rng.standard_normal((n[l], n[l-1])) * sqrt(2 / n[l-1])
         b[l] = zeros((n[l], 1))
 
-    drawn in the order W1, W2, ..., WL. The lecture notes scale by 0.01; with
-    ReLU layers that makes every activation shrink layer after layer and a deep
-    network barely trains. He's scale ``sqrt(2 / n[l-1])`` keeps the variance
-    of the activations roughly constant through ReLU layers. The biases start at
-    0: the random weights already make the units differ. ``b[l]`` is a column
-    ``(n[l], 1)``, never a rank-1 array ``(n[l],)``, which would broadcast
-    along the wrong axis.
+    drawn in the order W1, W2, ..., WL (He's scale ``sqrt(2 / n[l-1])``, not
+    the lecture notes' 0.01, which stalls a deep ReLU network). ``b[l]`` is a
+    column ``(n[l], 1)``, never a rank-1 array ``(n[l],)``.
 
     Args:
         layer_dims: ``[n[0], n[1], ..., n[L]]``, at least two positive ints
@@ -87,9 +83,8 @@ def linear_forward(
 ) -> tuple[NDArray[np.floating], LinearCache]:
     """The linear part of a layer: ``Z = W A + b``.
 
-    ``W @ A`` is ``(n[l], m)``; ``b`` of shape ``(n[l], 1)`` is added to every
-    column by broadcasting. The cache ``(A, W, b)`` is what ``linear_backward``
-    needs.
+    ``Z`` is ``(n[l], m)``; ``b`` of shape ``(n[l], 1)`` is added to every
+    column. The cache ``(A, W, b)`` is what ``linear_backward`` needs.
 
     Args:
         A: the previous layer's activations ``A[l-1]``, shape ``(n[l-1], m)``.
@@ -203,7 +198,7 @@ def compute_cost(AL: NDArray[np.floating], Y: NDArray[np.floating], output: Outp
             ``"softmax"``. A rank-1 ``(m,)`` against ``(1, m)`` is an error.
         output: which cost, matching the network's output layer.
 
-    Neither ``AL`` nor ``Y`` is modified (clip into a new array).
+    Neither ``AL`` nor ``Y`` is modified.
 
     Returns:
         ``J`` as a Python float.
@@ -214,7 +209,7 @@ def compute_cost(AL: NDArray[np.floating], Y: NDArray[np.floating], output: Outp
     """
     m = AL.shape[1]
     eps = np.finfo(AL.dtype).eps
-    AL = np.clip(AL, eps, 1 - eps)
+    AL = np.clip(AL, eps, 1 - eps)  # a new array: the caller's AL is untouched
     log_likelihood = Y * np.log(AL) + (1 - Y) * np.log1p(-AL) if output == "sigmoid" else Y * np.log(AL)
     return -float(np.sum(log_likelihood)) / m
 
@@ -234,12 +229,11 @@ def linear_backward(
     With ``(A_prev, W, b) = cache`` and ``m = A_prev.shape[1]``::
 
         dW      = (1/m) dZ A_prev^T                          (n[l], n[l-1])
-        db      = (1/m) np.sum(dZ, axis=1, keepdims=True)    (n[l], 1)
+        db      = (1/m) sum of dZ over its columns (examples)  (n[l], 1)
         dA_prev = W^T dZ                                     (n[l-1], m)
 
-    ``db`` sums over the examples (axis 1); summing over axis 0 mixes the units,
-    and without ``keepdims`` the result is a rank-1 ``(n[l],)``. ``dA_prev`` has
-    no ``1/m``: like ``dZ`` it is per example (see the module docstring).
+    ``dA_prev`` has no ``1/m``: like ``dZ`` it is per example (see the module
+    docstring).
 
     Args:
         dZ: shape ``(n[l], m)``.
@@ -312,11 +306,8 @@ def L_model_backward(
     """The backward pass of the L-layer network: the gradients of ``compute_cost``.
 
     Start at the output: for both sigmoid with binary cross-entropy and softmax
-    with cross-entropy, ``dZ[L] = AL - Y`` (the lecture notes write
-    ``dA[L] = -(Y / AL - (1 - Y) / (1 - AL))`` and multiply by ``sigmoid'(Z[L])``;
-    the product simplifies to ``AL - Y``, which also never divides by a
-    prediction that rounded to 0 or 1). Do not multiply ``AL - Y`` by
-    ``sigmoid'`` again. Then ``linear_backward`` with ``caches[L - 1]``'s linear
+    with cross-entropy, ``dZ[L] = AL - Y`` (the output activation's derivative
+    is already in it). Then ``linear_backward`` with ``caches[L - 1]``'s linear
     cache gives ``dW[L], db[L]`` and ``dA[L-1]``, and for ``l = L-1`` down to 1,
     ``linear_activation_backward(dA[l], caches[l - 1], "relu")``: the caches are
     used in reverse order, each with its own layer.
@@ -350,9 +341,8 @@ def update_parameters(
 ) -> dict[str, NDArray[np.floating]]:
     """One gradient-descent step: ``W[l] - learning_rate * dW[l]``, ``b[l] - learning_rate * db[l]``.
 
-    Returns new arrays in a new dict; the caller's ``parameters`` are not
-    changed (write ``W - lr * dW``, not ``W -= lr * dW``, which would also
-    change the arrays that the forward pass's caches hold).
+    Returns new arrays in a new dict; the caller's ``parameters`` (and the
+    arrays the forward pass's caches hold) are not changed.
 
     Args:
         parameters: ``{"W1", "b1", ..., "WL", "bL"}``. Not modified.
@@ -368,6 +358,7 @@ def update_parameters(
             or ``grads`` lacks a key or a gradient's shape differs from its
             parameter's.
     """
+    # W - lr * dW makes new arrays; W -= lr * dW would also change the arrays the caches hold.
     return {name: value - learning_rate * grads[f"d{name}"] for name, value in parameters.items()}
 
 
@@ -433,8 +424,7 @@ def L_layer_model(
     ``parameters = initialize_parameters_deep(layer_dims, rng, X.dtype)`` first;
     then, every epoch, for each batch of columns: ``L_model_forward``,
     ``compute_cost``, ``L_model_backward`` and only then ``update_parameters``
-    (updating a layer while the backward pass still runs would give the layers
-    below it gradients of a different network).
+    (every gradient of a step is taken at the parameters before it).
 
     ``batch_size=None`` is the lecture notes' full-batch gradient descent: one
     step per epoch on all ``m`` columns, in order, without shuffling. With a

@@ -29,9 +29,8 @@ def dictionary_to_vector(parameters: dict[str, NDArray[np.floating]]) -> NDArray
     """Flatten ``{"W1", "b1", ..., "WL", "bL"}`` into one column.
 
     The order is fixed, whatever the dict's order: ``W1``, ``b1``, ``W2``,
-    ``b2``, ..., ``WL``, ``bL``, each flattened row by row (NumPy's default C
-    order: ``W.reshape(-1)`` gives ``W[0, 0], W[0, 1], ...``).
-    ``vector_to_dictionary`` undoes it.
+    ``b2``, ..., ``WL``, ``bL``, each flattened row by row (``W[0, 0], W[0, 1],
+    ...``). ``vector_to_dictionary`` undoes it.
 
     Args:
         parameters: ``2L`` arrays named ``W1, b1, ..., WL, bL``, shaped as in
@@ -106,9 +105,9 @@ def gradient_check(
 ) -> float:
     """How far ``grads`` are from centered differences of ``compute_cost``.
 
-    Work in float64 (convert ``theta``, ``X`` and ``Y``; in float32 the rounding
-    of ``J`` swamps the differences). With ``theta = dictionary_to_vector(parameters)``
-    and ``layer_dims`` read from the ``W`` shapes, for every index ``i``:
+    Everything is computed in float64, whatever the inputs' dtype. With
+    ``theta = dictionary_to_vector(parameters)`` and ``layer_dims`` read from
+    the ``W`` shapes, for every index ``i``:
     ``J_plus`` is the cost of ``theta`` with ``theta[i] + epsilon``, ``J_minus``
     the cost with ``theta[i] - epsilon`` (each on a fresh copy of ``theta``:
     one nudge at a time), through ``vector_to_dictionary``, ``L_model_forward``
@@ -136,6 +135,7 @@ def gradient_check(
             it, ``X`` or ``Y`` does not fit the network, ``output`` is unknown
             or ``epsilon <= 0``.
     """
+    # float64 throughout: in float32 the rounding of J (~1e-7) swamps a nudge of epsilon = 1e-7.
     theta = dictionary_to_vector(parameters).astype(np.float64)
     grad = dictionary_to_vector({name[1:]: value for name, value in grads.items()}).astype(np.float64)
     X = X.astype(np.float64)

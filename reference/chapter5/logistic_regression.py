@@ -51,13 +51,11 @@ def propagate(
     ``J = -(1/m) sum(Y log A + (1 - Y) log(1 - A))`` with ``A`` clipped to
     ``[eps, 1 - eps]`` (``eps = np.finfo(dtype).eps``) inside the logs, so a
     saturated prediction costs a large finite amount; and, with ``dZ = A - Y``,
-    ``dw = (1/m) X dZ^T`` and ``db = (1/m) sum(dZ)``. Two matrix products and a
-    sum: no Python loop.
+    ``dw = (1/m) X dZ^T`` and ``db = (1/m) sum(dZ)``, over all ``m`` columns at once.
 
     Args:
         w: shape ``(n_x, 1)``: a column, not a rank-1 ``(n_x,)``.
-        b: the bias, a number; the contract hands the body a Python float (a
-            NumPy float64 scalar would turn float32 arithmetic into float64).
+        b: the bias, a number (the body receives it as a Python float).
         X: shape ``(n_x, m)``, float32 or float64, in the same float dtype as
             ``w`` and ``Y`` (the contract turns integers into float64).
         Y: 0/1 labels, shape ``(1, m)``.
@@ -73,6 +71,7 @@ def propagate(
             ``w`` not ``(n_x, 1)`` or ``Y`` not ``(1, m)`` for ``X`` of shape
             ``(n_x, m)``, or ``b`` not a finite number.
     """
+    # b arrives as a Python float (the contract converts it): a NumPy float64 scalar would upcast float32.
     m = X.shape[1]
     A = sigmoid(w.T @ X + b)
     dZ = A - Y
@@ -142,7 +141,7 @@ def optimize(
 
     ``num_iterations`` times: ``grads, cost = propagate(w, b, X, Y)``, then
     ``w = w - learning_rate * dw`` and ``b = b - learning_rate * db``. The
-    caller's ``w`` is not modified (no ``w -= ...``).
+    caller's ``w`` is not modified.
 
     Args:
         w: initial weights, shape ``(n_x, 1)``. Not modified.

@@ -632,17 +632,60 @@ def test_full_batch_steps_follow_the_gradient(impl, output):
 
 
 @pytest.mark.kata("chapter5.L_layer_model")
-def test_minibatches_are_shuffled_and_the_last_one_kept(impl):
-    rng = np.random.default_rng(17)
-    _, X, Y = column_major_network(rng, [3, 4, 3], 10, "softmax")
-    got = impl.chapter5.L_layer_model(X, Y, [3, 4, 3], np.random.default_rng(18), 0.3, 2, 4, "softmax")
-    expected = numerical_training(X, Y, [3, 4, 3], 18, 0.3, 2, 4, "softmax")
+@pytest.mark.parametrize(
+    ("m", "layer_dims", "learning_rate", "num_epochs", "batch_size", "output", "batches"),
+    [
+        (10, [3, 4, 3], 0.3, 2, 4, "softmax", "4, 4 and 2"),
+        (7, [3, 4, 1], 0.4, 3, 3, "sigmoid", "3, 3 and 1"),
+        (5, [2, 3, 2], 0.2, 2, 1, "softmax", "five of 1"),
+        (6, [3, 2, 1], 0.5, 2, 16, "sigmoid", "one of all 6 (batch_size > m)"),
+    ],
+)
+def test_minibatches_are_reshuffled_every_epoch_and_the_last_one_kept(
+    impl, m, layer_dims, learning_rate, num_epochs, batch_size, output, batches
+):
+    rng = np.random.default_rng(17 + m)
+    _, X, Y = column_major_network(rng, layer_dims, m, output)
+    got = call_unchanged(
+        impl.chapter5.L_layer_model, X, Y, layer_dims, np.random.default_rng(18), learning_rate, num_epochs,
+        batch_size, output,
+    )  # fmt: skip
+    expected = numerical_training(X, Y, layer_dims, 18, learning_rate, num_epochs, batch_size, output)
     assert_same_training(
         got,
         expected,
-        "mini-batches of 4, 4 and 2 columns, in the order of rng.permutation(m) drawn each epoch after the "
-        "initialization; costs weighted by batch size",
+        f"{num_epochs} epochs of mini-batches ({batches} columns) at learning rate {learning_rate}, each epoch in "
+        "the order of a new rng.permutation(m) drawn after the initialization; the epoch's cost weights each batch "
+        "by its number of columns",
     )
+
+
+@pytest.mark.kata("chapter5.L_layer_model")
+def test_each_setting_changes_the_training(impl):
+    rng = np.random.default_rng(30)
+    _, X, Y = column_major_network(rng, [3, 4, 1], 9, "sigmoid")
+    train = impl.chapter5.L_layer_model
+
+    def final(seed=31, learning_rate=0.3, num_epochs=2, batch_size=4):
+        parameters, costs = train(X, Y, [3, 4, 1], np.random.default_rng(seed), learning_rate, num_epochs, batch_size)
+        return np.concatenate([value.reshape(-1) for value in parameters.values()]), costs
+
+    base, base_costs = final()
+    again, again_costs = final()
+    assert_close(again, base, what="the same seed twice: the same trained parameters", rtol=0, atol=0)
+    assert again_costs == base_costs, "the same seed twice must give the same costs"
+    for what, changed in [
+        ("another seed", final(seed=32)),
+        ("learning_rate 0.6 instead of 0.3", final(learning_rate=0.6)),
+        ("num_epochs 3 instead of 2", final(num_epochs=3)),
+        ("batch_size 3 instead of 4", final(batch_size=3)),
+        ("batch_size None (full batch) instead of 4", final(batch_size=None)),
+        ("learning_rate 0.6 and batch_size 3", final(learning_rate=0.6, batch_size=3)),
+    ]:
+        assert not np.allclose(changed[0], base, rtol=1e-6, atol=1e-9), (
+            f"L_layer_model with {what} trained exactly the same parameters: is that argument used?"
+        )
+    assert len(final(num_epochs=3)[1]) == 3, "num_epochs=3 must give 3 costs, one per epoch"
 
 
 @pytest.mark.kata("chapter5.L_layer_model")
@@ -651,8 +694,13 @@ def test_L_layer_model_keeps_float32(impl):
     X = rng.normal(size=(3, 12)).astype(np.float32)
     Y = (rng.random((1, 12)) < 0.5).astype(np.float32)
     parameters, costs = impl.chapter5.L_layer_model(X, Y, [3, 5, 1], np.random.default_rng(0), 0.1, 2, 5)
-    assert_array(parameters["W1"], what="trained W1 for float32 input", shape=(5, 3), dtype=np.float32)
+    for name, shape in {"W1": (5, 3), "b1": (5, 1), "W2": (1, 5), "b2": (1, 1)}.items():
+        assert_array(parameters[name], what=f"trained {name} for float32 input", shape=shape, dtype=np.float32)
     assert len(costs) == 2, f"one cost per epoch; got {len(costs)}"
+    parameters, _ = impl.chapter5.L_layer_model(X.astype(np.float64), Y.astype(np.float64), [3, 5, 1],
+                                                np.random.default_rng(0), 0.1, 1, None)  # fmt: skip
+    for name, value in parameters.items():
+        assert_array(value, what=f"trained {name} for float64 input", dtype=np.float64)
 
 
 @pytest.mark.kata("chapter5.L_layer_model")
@@ -707,3 +755,47 @@ def test_L_layer_network_learns_mnist(impl, mnist):
         f"the L-layer network reached {accuracy:.4f} test accuracy on MNIST; expected >= {threshold}. "
         f"Epoch costs: {costs}. Check He initialization, the softmax output and the update sign."
     )
+    initial = he_parameters(MNIST_LAYERS, np.random.default_rng(0))  # what initialize_parameters_deep drew first
+    for name, start in initial.items():
+        moved = float(np.linalg.norm(parameters[name].astype(np.float64) - start))
+        scale = float(np.linalg.norm(start)) if name.startswith("W") else 1.0
+        print(f"{name}: moved {moved:.4f} ({moved / scale:.4f} of its scale)")
+        assert moved >= LEARNED[name] * scale, (
+            f"{name} moved only {moved:.4g} from its initialization (expected >= {LEARNED[name] * scale:.4g}): "
+            f"layer {name[1:]} did not learn. Does every update reach it?"
+        )
+    baseline = frozen_hidden_layers_baseline(mnist, initial)
+    print(f"baseline (hidden layers frozen at their initialization, output layer trained): {baseline:.4f}")
+    assert accuracy >= baseline + 0.05, (
+        f"the L-layer network reached {accuracy:.4f}, not 5 points above {baseline:.4f}, the accuracy of the same "
+        "network with its hidden layers frozen at their initialization: the hidden layers barely learned."
+    )
+
+
+# How far each parameter of the MNIST network must move in 3 epochs: a fraction of ||W[l]|| at its He
+# initialization, and for the biases (initialized at 0) an absolute norm. The reference moves each by several
+# times as much (printed by the test).
+LEARNED = {"W1": 0.05, "b1": 0.05, "W2": 0.1, "b2": 0.05, "W3": 0.2, "b3": 0.05}
+
+
+def frozen_hidden_layers_baseline(mnist, initial):
+    """Test accuracy of the network whose hidden layers stay at their initialization, with the output layer
+    trained as L_layer_model trains it (3 epochs, batches of 128, learning rate 0.2): the flaw of a training
+    loop that never updates the hidden layers."""
+    p = {name: value.astype(np.float32) for name, value in initial.items()}
+
+    def features(X):
+        return np.maximum(p["W2"] @ np.maximum(p["W1"] @ X + p["b1"], 0) + p["b2"], 0)
+
+    H, H_test = features(mnist.X_train.T), features(mnist.X_test.T)
+    Y = np.eye(10, dtype=np.float32)[mnist.y_train].T
+    W, b = p["W3"], p["b3"]
+    rng = np.random.default_rng(1)
+    for _ in range(3):
+        order = rng.permutation(H.shape[1])
+        for start in range(0, H.shape[1], 128):
+            columns = order[start : start + 128]
+            dZ = softmax(W @ H[:, columns] + b, axis=0) - Y[:, columns]
+            W = W - 0.2 * dZ @ H[:, columns].T / len(columns)
+            b = b - 0.2 * dZ.sum(axis=1, keepdims=True) / len(columns)
+    return float(np.mean(np.argmax(W @ H_test + b, axis=0) == mnist.y_test))

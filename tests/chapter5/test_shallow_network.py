@@ -283,6 +283,43 @@ def test_one_step_is_one_gradient_step(impl):
 
 
 @pytest.mark.kata("chapter5.nn_model")
+def test_steps_chain_with_several_outputs(impl):
+    rng = np.random.default_rng(20)
+    X = rng.normal(size=(3, 7))
+    Y = (rng.random((2, 7)) < 0.5).astype(np.float64)
+    p = {
+        name: value.astype(np.float64)
+        for name, value in impl.chapter5.initialize_parameters(3, 4, 2, np.random.default_rng(21), np.float64).items()
+    }
+    for _ in range(3):
+        numeric = {name: numerical_gradient(lambda p=p: oracle_cost(X, Y, p), p[name]) for name in NAMES}
+        p = {name: p[name] - 0.7 * numeric[name] for name in NAMES}
+    got = call_unchanged(impl.chapter5.nn_model, X, Y, 4, np.random.default_rng(21), 3, 0.7)
+    for name in NAMES:
+        assert_array(got[name], what=f"{name} trained on float64 X (n_x=3, n_h=4, n_y=2)", shape=p[name].shape,
+                     dtype=np.float64)  # fmt: skip
+        assert_close(
+            got[name],
+            p[name],
+            what=f"{name} after 3 steps at learning rate 0.7, two outputs: each step P - learning_rate * dP",
+            rtol=1e-6,
+            atol=1e-9,
+        )
+
+
+@pytest.mark.kata("chapter5.nn_model")
+def test_nn_model_same_seed_same_parameters(impl):
+    X, Y = circles(30, np.random.default_rng(22))
+    first = impl.chapter5.nn_model(X, Y, 3, np.random.default_rng(23), 5, 1.0)
+    np.random.seed(7)  # noqa: NPY002 - the global state must not matter
+    again = impl.chapter5.nn_model(X, Y, 3, np.random.default_rng(23), 5, 1.0)
+    other = impl.chapter5.nn_model(X, Y, 3, np.random.default_rng(24), 5, 1.0)
+    for name in NAMES:
+        assert_close(again[name], first[name], what=f"{name}: same seed, same training", rtol=0, atol=0)
+    assert not np.allclose(other["W1"], first["W1"]), "another seed must give another initialization, so another W1"
+
+
+@pytest.mark.kata("chapter5.nn_model")
 def test_shallow_network_learns_the_circles(impl):
     X, Y = circles(400, np.random.default_rng(11))
     X_test, Y_test = circles(400, np.random.default_rng(12))
