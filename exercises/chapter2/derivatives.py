@@ -95,10 +95,9 @@ def derivative_errors(
 def error_order(steps: Sequence[float], errors: Sequence[float]) -> float:
     """The order ``p`` in ``error ~ C * h^p``: the slope of ``log(error)`` against ``log(h)``.
 
-    Fit the straight line ``log(error_k) = p * log(h_k) + log(C)`` by least
-    squares (``np.polyfit(np.log(steps), np.log(errors), 1)[0]``, or the
-    textbook slope formula) and return ``p``: about 1 for one-sided
-    differences and 2 for centered ones.
+    Fit the straight line ``log(error_k) = p * log(h_k) + log(C)`` through
+    every point by least squares and return its slope ``p``: about 1 for
+    one-sided differences and 2 for centered ones.
 
     Args:
         steps: at least two distinct steps, each > 0: a sequence or a 1-D array

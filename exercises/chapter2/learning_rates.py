@@ -48,8 +48,7 @@ def divergence_threshold(X: NDArray[np.floating]) -> float:
     On a quadratic loss, one gradient step multiplies the distance to the
     minimum along each eigenvector of the Hessian ``H`` by ``1 - lr * lambda``.
     Every factor has magnitude below 1 exactly when ``lr < 2 / lambda_max``,
-    with ``lambda_max`` the largest eigenvalue of ``H = mse_hessian(X)``
-    (``np.linalg.eigvalsh`` gives the eigenvalues of a symmetric matrix).
+    with ``lambda_max`` the largest eigenvalue of ``H = mse_hessian(X)``.
     Above that rate the error along the top eigenvector grows by
     ``|1 - lr * lambda_max| > 1`` every step: the loss explodes.
 
@@ -77,19 +76,18 @@ def learning_rate_sweep(
 ) -> dict[float, str]:
     """Run 2.2's ``gradient_descent`` at each rate and say whether it converged, crawled or diverged.
 
-    For each ``lr``, train from ``W = 0``, ``b = 0`` (``X``'s dtype) for
-    ``num_iterations`` and measure the final loss ``L_final`` (the MSE at the
-    returned parameters). Compare it with the starting loss ``L_0`` (at zero
-    parameters) and the best achievable loss ``L_min`` (least squares:
-    ``np.linalg.lstsq`` on ``[X, 1]``):
+    Each ``lr`` trains afresh from ``W = 0``, ``b = 0`` (``X``'s dtype) for
+    ``num_iterations``, whatever the other rates. Its final loss ``L_final`` is
+    the MSE at the parameters ``gradient_descent`` returns (after the last
+    update). Compare it with the starting loss ``L_0`` (at zero parameters) and
+    the best achievable loss ``L_min`` (the least-squares fit of ``W`` and ``b``
+    together, bias included):
 
         "diverged"   L_final > L_0, or not finite (it overflowed)
         "converged"  L_final - L_min <= tolerance * (L_0 - L_min)
         "slow"       otherwise: the loss went down, but not that far
 
-    A diverging run can overflow: run it inside
-    ``np.errstate(over="ignore", invalid="ignore")`` so that its inf or nan
-    is a result ("diverged"), not a RuntimeWarning.
+    A diverging run's overflow is a result ("diverged"), never a RuntimeWarning.
 
     Args:
         X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns

@@ -13,8 +13,9 @@ def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """Mean squared error ``L = (1/N) * sum_i (y_pred_i - y_i)^2``.
 
     The loss of regression: the average, over all ``N`` entries, of the
-    squared differences between predictions and targets. It is 0 for a
-    perfect prediction and grows with the square of each error.
+    squared differences between predictions and targets (for ``(n, k)``
+    arrays, ``N = n * k``: one mean over every entry, not a mean per column).
+    It is 0 for a perfect prediction and grows with the square of each error.
 
     ``y_pred`` and ``y`` must have the same shape. ``(n,)`` against
     ``(n, 1)`` is an error: NumPy would broadcast the difference to
@@ -22,11 +23,11 @@ def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
 
     Args:
         y_pred: predictions, any shape, e.g. ``(n, 1)``; float32 or float64
-            (the contract turns integers into float64).
-        y: targets of the same shape.
+            (the contract turns integers into float64). Not modified.
+        y: targets of the same shape. Not modified.
 
     Returns:
-        The loss as a Python ``float``.
+        The loss as a Python ``float`` (also for float32 input).
 
     Raises:
         ValueError: from the contract above the signature, if the shapes
@@ -39,21 +40,21 @@ def mse_loss(y_pred: NDArray[np.floating], y: NDArray[np.floating]) -> float:
 def binary_cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
     """Binary cross-entropy ``L = -(1/N) * sum_i [y_i log(a_i) + (1 - y_i) log(1 - a_i)]``.
 
-    The loss of binary classification: ``A`` holds predicted probabilities
-    (a sigmoid's output) and ``y`` the labels, 0 or 1 (probabilities in
-    [0, 1] also work). A confident wrong prediction (``a = 0.01`` for
-    ``y = 1``) costs ``-log(0.01) = 4.6``; a confident right one almost 0.
+    The loss of binary classification, averaged over all ``N`` entries of any
+    shape: ``A`` holds predicted probabilities (a sigmoid's output) and ``y``
+    the labels, 0 or 1; soft labels (any value in [0, 1]) use the same
+    formula. A confident wrong prediction (``a = 0.01`` for ``y = 1``) costs
+    ``-log(0.01) = 4.6``; a confident right one almost 0.
 
-    ``log(0)`` is ``-inf``, so clip ``A`` into ``[eps, 1 - eps]`` before taking
-    logs, with ``eps = np.finfo(A.dtype).eps`` (2.2e-16 in float64, 1.2e-7
-    in float32). The clip must depend on the dtype: in float32 ``1 - 1e-12``
-    rounds to exactly 1, so a fixed ``1e-12`` leaves ``log(1 - a) = log(0)``
-    for ``a = 1``. With the clip, ``A`` equal to 0 or 1 gives a large but
-    finite loss and no RuntimeWarning.
+    ``log(0)`` is ``-inf``, so ``A`` is clipped into ``[eps, 1 - eps]`` before
+    the logs, with ``eps = np.finfo(A.dtype).eps`` (2.2e-16 in float64,
+    1.2e-7 in float32): ``A`` equal to 0 or 1 gives a large but finite loss,
+    ``-log(eps)`` for a confident wrong prediction, and no RuntimeWarning.
 
     Args:
         A: predicted probabilities in [0, 1], any shape, e.g. ``(n, 1)``;
             float32 or float64 (the contract turns integers into float64).
+            Not modified.
         y: labels in [0, 1] of the same shape.
 
     Returns:

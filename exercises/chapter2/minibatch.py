@@ -1,4 +1,8 @@
-"""2.3 Mini-batch gradient descent: linear and logistic regression, batch by batch."""
+"""2.3 Mini-batch gradient descent: linear and logistic regression, batch by batch.
+
+The posts call it ``gradient_descent`` too; here it has its own name, so that it
+and 2.2's full-batch version live side by side.
+"""
 
 from __future__ import annotations
 
@@ -39,44 +43,34 @@ def minibatch_gradient_descent(
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], list[float]]:
     """Train ``W`` and ``b`` with mini-batch gradient descent, one update per batch.
 
-    The posts call this ``gradient_descent`` too; here it has its own name so
-    that it and the full-batch version of 2.2 live side by side.
-
-    Every epoch shuffles the samples anew with ``rng`` (a new permutation each
-    epoch, one for ``X`` and ``y`` together, so each row keeps its target; how
-    you draw it from ``rng`` is up to you) and cuts them into batches of
-    ``batch_size`` rows; the last batch holds the ``n % batch_size`` leftovers
-    when there are any, and is kept. Chapter 1's
-    ``iterate_minibatches(X, y, batch_size, rng)`` does exactly this. For each
-    batch of ``m`` rows (``m`` is the batch's real size, smaller for a partial
-    last batch):
+    Every epoch shuffles the samples anew: a new permutation each epoch, one
+    for ``X`` and ``y`` together (each row keeps its target), drawn from
+    ``rng`` in any way you like but never from ``np.random``, so the seed fixes
+    the result. The shuffled rows are cut into batches of ``batch_size``; the
+    last batch holds the ``n % batch_size`` leftovers when there are any, and
+    is kept. For each batch ``X_b, y_b`` of ``m`` rows (its real size):
 
         model="linear":    y_pred = X_b @ W + b,  loss MSE,
                            dW = (2/m) X_b.T @ (y_pred - y_b),  db = (2/m) sum(y_pred - y_b)
-        model="logistic":  A = sigmoid(X_b @ W + b)  (chapter 1's sigmoid),
-                           loss binary cross-entropy,
+        model="logistic":  A = sigmoid(X_b @ W + b) (chapter 1's),  loss binary cross-entropy,
                            dW = (1/m) X_b.T @ (A - y_b),  db = (1/m) sum(A - y_b)
         then               W = W - lr * dW,  b = b - lr * db
 
-    (The logistic gradient has no 2: for a sigmoid with cross-entropy the
+    (No 2 in the logistic gradient: for a sigmoid with cross-entropy, the
     derivative of the loss with respect to ``Z`` is simply ``(A - y) / m``.)
-    After each epoch, record the loss on the whole training set at the new
-    parameters (``mse_loss`` or ``binary_cross_entropy``). Draw all randomness
-    from ``rng``, never from ``np.random``; the caller's ``W`` and ``b`` are not
-    modified, and float32 inputs give float32 results.
+    ``loss_history[e]`` is the loss on the whole training set (``mse_loss`` or
+    ``binary_cross_entropy``) at the parameters after epoch ``e``'s last update.
+    The caller's arrays are not modified; float32 inputs give float32 results.
 
     Args:
-        X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
-            integer arrays into float64).
+        X: inputs, shape ``(n, d)``; float32 or float64 (integers become float64).
         y: targets, shape ``(n, 1)``: real numbers for "linear", labels 0 or 1
             (values in [0, 1]) for "logistic".
-        W: initial weights, shape ``(d, 1)``. Not modified.
-        b: initial bias, shape ``(1, 1)``. Not modified.
-        lr: the learning rate, a finite number (the contract hands the body a
-            Python float).
+        W, b: initial weights, shape ``(d, 1)``, and bias, shape ``(1, 1)``.
+        lr: the learning rate, a finite number (the body gets a Python float).
         num_epochs: passes over the data, at least 1.
         batch_size: rows per batch, at least 1 (``batch_size >= n`` is full-batch).
-        rng: the random generator that shuffles, e.g. ``np.random.default_rng(0)``.
+        rng: the ``np.random.Generator`` that shuffles, e.g. ``default_rng(0)``.
         model: ``"linear"`` (linear regression) or ``"logistic"`` (logistic regression).
 
     Returns:
@@ -84,10 +78,8 @@ def minibatch_gradient_descent(
         and a list of ``num_epochs`` Python floats.
 
     Raises:
-        ValueError: from the contract above the signature, for an unknown
-            ``model``, a shape that does not fit, ``lr`` not a finite number,
-            ``num_epochs`` or ``batch_size`` not an int >= 1, ``rng`` not a
-            ``np.random.Generator``, or ``model="logistic"`` with a ``y``
-            outside [0, 1].
+        ValueError: from the contract above the signature, for an unknown ``model``, a
+            shape that does not fit, ``lr`` not finite, ``num_epochs`` or ``batch_size``
+            not an int >= 1, ``rng`` not a Generator, or a logistic ``y`` outside [0, 1].
     """
     raise NotImplementedError("todo: minibatch_gradient_descent")

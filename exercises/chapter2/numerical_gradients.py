@@ -30,18 +30,18 @@ def numerical_gradient(
 ) -> dict[str, NDArray[np.floating]]:
     """The gradient of ``L(params) = loss_fn(forward_fn(X, params), y)`` by centered differences.
 
-    For every parameter ``p = params[name]`` and every element index ``i`` of it
-    (``np.ndindex(p.shape)`` walks them all):
+    For every parameter ``p = params[name]`` (any shape, 0-d included) and
+    every element ``p[i]`` of it:
 
         dL/dp[i] ~ (L(p[i] + h) - L(p[i] - h)) / (2h)
 
-    Nudge ``p[i]`` in place, evaluate the loss, nudge the other way, evaluate
-    again, then put the saved original value back. The centered difference is
-    exact for a quadratic loss and its error shrinks as O(h^2) in general;
-    the one-sided ``(L(p[i] + h) - L(p[i])) / h`` is only O(h). Restore in a
-    ``try``/``finally``, so the parameters are exactly as before (the saved
-    value, not ``p[i] + h - h``, which can differ in the last bit) even when
-    ``loss_fn`` or ``forward_fn`` raises (let that exception propagate).
+    with each nudge made in place in ``params``, so that ``forward_fn`` sees it
+    through the dict it is given. The centered difference is exact for a
+    quadratic loss and its error shrinks as O(h^2) in general; the one-sided
+    ``(L(p[i] + h) - L(p[i])) / h`` is only O(h). Afterwards ``params`` holds the
+    same arrays with exactly their original values (the saved value, not
+    ``p[i] + h - h``, which can differ in the last bit), even when ``loss_fn``
+    or ``forward_fn`` raises; that exception propagates.
 
     This is the learner's own checker, for comparing with an analytic
     gradient such as ``(2/n) X.T @ (y_pred - y)``: the posts' ``1/n`` version
@@ -75,7 +75,7 @@ def relative_error(analytic: NDArray[np.floating], numeric: NDArray[np.floating]
 
         rel(a, n) = ||a - n||_2 / (||a||_2 + ||n||_2),   and 0 when both are all zeros
 
-    with ``||.||_2`` the Euclidean norm over all elements (``np.linalg.norm``).
+    with ``||.||_2`` the Euclidean norm over all elements, whatever the shape.
     It is 0 for identical gradients, 1 when one of them is zero and the other
     is not, or when they point in opposite directions; it is not inflated by
     single elements near zero. Rules of thumb for a float64 check with

@@ -43,15 +43,13 @@ def gradient_descent(
 
     ``loss_history[i]`` is the MSE *before* update ``i`` (at the parameters the
     gradient is computed from), so ``loss_history[0]`` is the initial loss.
-    Build new arrays (``W = W - lr * dW``, not ``W -= ...``): the caller's ``W``
-    and ``b`` stay untouched. With X, y, W and b all float32 the returned ``W``
-    and ``b`` are float32; float32 arithmetic gives that for free (Python
-    floats such as ``lr`` and ``2 / n`` do not upcast).
+    The returned ``W`` and ``b`` are new arrays: the caller's stay untouched.
+    With X, y, W and b all float32 the returned ``W`` and ``b`` are float32.
 
     Args:
         X: inputs, shape ``(n, d)``; float32 or float64 (the contract turns
-            integer arrays into float64).
-        y: targets, shape ``(n, 1)``.
+            integer arrays into float64). Not modified.
+        y: targets, shape ``(n, 1)``. Not modified.
         W: initial weights, shape ``(d, 1)``. Not modified.
         b: initial bias, shape ``(1, 1)``. Not modified.
         lr: the learning rate (step size), a finite number (the contract
@@ -73,6 +71,8 @@ def gradient_descent(
         y_pred = X @ W + b
         loss_history.append(mse_loss(y_pred, y))
         error = y_pred - y
+        # New arrays, not W -= ...: the caller's W and b stay as they were. Python floats
+        # (lr, 2 / n) do not upcast float32 arrays, so float32 in gives float32 out.
         W = W - lr * (2 / n) * (X.T @ error)
         b = b - lr * (2 / n) * np.sum(error, axis=0, keepdims=True)
     return W, b, loss_history

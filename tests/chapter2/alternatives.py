@@ -8,7 +8,7 @@ import operator
 import numpy as np
 import scipy.special
 
-from kata.mutants import alternative
+from kata.mutants import alternative, alternative_edit
 from reference.chapter2 import binary_cross_entropy, gradient_descent, mse_loss
 from reference.chapter2.computation_graph import GraphGradients, GraphValues
 
@@ -129,6 +129,33 @@ def float64_shuffled_in_place_tanh(X, y, W, b, lr, num_epochs, batch_size, rng, 
         loss = mse_loss if model == "linear" else binary_cross_entropy
         history.append(loss(predict(X), y))
     return W.astype(dtype), b.astype(dtype), history
+
+
+alternative_edit(
+    "chapter2.minibatch_gradient_descent", "split_permutation_at_multiples",
+    "One rng.permutation per epoch, cut with np.split at the multiples of batch_size, instead of iterate_minibatches.",
+    ("iterate_minibatches(X, y, batch_size, rng)",
+     "((X[rows], y[rows]) for rows in np.split(rng.permutation(len(X)), range(batch_size, len(X), batch_size)))"),
+)  # fmt: skip
+
+
+@alternative("chapter2.minibatch_gradient_descent")
+def every_order_drawn_up_front(X, y, W, b, lr, num_epochs, batch_size, rng, model="linear"):
+    """All epochs' orders drawn before training (argsort of rng.random((num_epochs, n))); the gradient as a mean of
+    per-row products; the history through the reference losses."""
+    orders = np.argsort(rng.random((num_epochs, len(X))), axis=1)
+    factor = 2 if model == "linear" else 1
+    history = []
+    for order in orders:
+        for start in range(0, len(X), batch_size):
+            rows = order[start : start + batch_size]
+            Z = X[rows] @ W + b
+            error = (Z if model == "linear" else scipy.special.expit(Z)) - y[rows]
+            W = W - lr * factor * np.mean(X[rows] * error, axis=0, keepdims=True).T
+            b = b - lr * factor * np.mean(error, axis=0, keepdims=True)
+        Z = X @ W + b
+        history.append(mse_loss(Z, y) if model == "linear" else binary_cross_entropy(scipy.special.expit(Z), y))
+    return W, b, history
 
 
 # --- numerical_gradient and relative_error ---------------------------------------------

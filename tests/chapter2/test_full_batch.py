@@ -62,6 +62,21 @@ def test_hand_computed_iterations(impl):
     assert_close(np.array(history), np.array(losses), what="loss_history (the MSE *before* each update)", rtol=1e-12)
 
 
+@pytest.mark.parametrize("lr", [0.0, 0.05, 0.15])
+def test_each_step_is_lr_times_the_gradient(impl, lr):
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(6, 2)), rng.normal(size=(6, 1))
+    W0, b0 = rng.normal(size=(2, 1)), rng.normal(size=(1, 1))
+    error = X @ W0 + b0 - y
+    W_exp, b_exp = W0 - lr * (2 / 6) * X.T @ error, b0 - lr * (2 / 6) * error.sum(keepdims=True)
+    W, b, history = impl.chapter2.gradient_descent(X, y, W0, b0, lr, 1)
+    # One float64 update of numbers of size 1: a few ulps; rtol 1e-12 (exact at lr = 0).
+    assert_close(W, W_exp, what=f"W after one step at lr = {lr} (W - lr * dW)", rtol=1e-12, atol=1e-15)
+    assert_close(b, b_exp, what=f"b after one step at lr = {lr} (b - lr * db: the bias steps by lr too)",
+                 rtol=1e-12, atol=1e-15)  # fmt: skip
+    assert len(history) == 1, f"one iteration records one loss; got {history}"
+
+
 def test_converges_to_least_squares(impl):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(30, 2))

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kata.testing import assert_array, assert_close, assert_scalar, no_warnings
+from kata.testing import assert_array, assert_close, assert_scalar, no_warnings, rejects
 
 hessian = pytest.mark.kata("chapter2.mse_hessian")
 threshold = pytest.mark.kata("chapter2.divergence_threshold")
@@ -106,3 +106,56 @@ def test_sweep_tolerance_separates_slow_from_converged(impl):
     strict = impl.chapter2.learning_rate_sweep(X, y, [rate], 50, tolerance=1e-12)
     loose = impl.chapter2.learning_rate_sweep(X, y, [rate], 50, tolerance=0.9)
     assert (strict[rate], loose[rate]) == ("slow", "converged"), f"tolerance 1e-12: {strict}, tolerance 0.9: {loose}"
+
+
+@sweep
+def test_sweep_each_rate_starts_from_zero(impl):
+    X, y = regression_problem()
+    limit = 2 / largest_eigenvalue(X)
+    # A crawling rate after a converging one: started from the previous rate's result it would look converged.
+    outcomes = impl.chapter2.learning_rate_sweep(X, y, [0.5 * limit, 1e-3 * limit], 300)
+    assert list(outcomes.values()) == ["converged", "slow"], (
+        f"rates 0.5 and 0.001 times 2 / lambda_max, 300 iterations each, every one from W = 0, b = 0: expected "
+        f"converged, slow; got {list(outcomes.values())} (did a rate start where the previous one stopped?)"
+    )
+
+
+@sweep
+def test_sweep_final_loss_is_after_the_last_update(impl):
+    X, y = regression_problem()
+    limit = 2 / largest_eigenvalue(X)
+    # One iteration: the loss history holds only L_0, the loss before the update. One step at 10 times the
+    # threshold multiplies the loss by about 260; a step at 0.001 times it lowers the loss a little.
+    with no_warnings():
+        outcomes = impl.chapter2.learning_rate_sweep(X, y, [1e-3 * limit, 10 * limit], 1)
+    assert list(outcomes.values()) == ["slow", "diverged"], (
+        f"one iteration at 0.001 and 10 times 2 / lambda_max: expected slow, diverged; got "
+        f"{list(outcomes.values())}. L_final is the MSE at the W, b gradient_descent returns, after the last update "
+        "(loss_history[-1] is the loss before it)."
+    )
+
+
+@sweep
+def test_sweep_minimum_is_the_least_squares_fit_with_bias(impl):
+    X, y = regression_problem()
+    limit = 2 / largest_eigenvalue(X)
+    # After 10 steps at half the threshold the loss is 0.0125: above L_min = 0.0082 of the fit of W and b (slow),
+    # but below 0.067, the best a fit of W alone (no bias) reaches, which would make it look converged.
+    outcomes = impl.chapter2.learning_rate_sweep(X, y, [0.5 * limit], 10)
+    assert list(outcomes.values()) == ["slow"], (
+        f"10 iterations at half of 2 / lambda_max: expected slow, got {list(outcomes.values())}. L_min is the "
+        "least-squares loss of W and b together: fit [X, 1], not X alone."
+    )
+
+
+@sweep
+@pytest.mark.parametrize(
+    ("change", "culprits"),
+    [({"y": np.zeros(40)}, ["y"]), ({"num_iterations": 0}, ["num_iterations"]), ({"tolerance": -1.0}, ["tolerance"]),
+     ({"X": np.zeros((40, 3, 1))}, ["X"])],
+)  # fmt: skip
+def test_sweep_rejects_bad_arguments(impl, change, culprits):
+    X, y = regression_problem()
+    args = {"X": X, "y": y, "learning_rates": [0.1], "num_iterations": 5, "tolerance": 1e-6} | change
+    with rejects(*culprits):
+        impl.chapter2.learning_rate_sweep(**args)

@@ -30,6 +30,16 @@ def test_mse_hand_computed(impl):
 
 
 @mse
+def test_mse_averages_over_every_entry_of_a_matrix(impl):
+    y_pred = np.array([[1.0, 2.0, 4.0], [0.0, 3.0, -1.0]])
+    y = np.array([[0.0, 2.0, 2.0], [0.0, 0.0, -1.0]])
+    # Errors 1, 0, 2 / 0, 3, 0: squares sum to 14 over N = 6 entries. A mean per column summed gives 7, a mean
+    # per row summed 14/3: only the mean over all entries is 7/3. Sums of small integers are exact: rtol 1e-12.
+    assert_scalar(impl.chapter2.mse_loss(y_pred, y), 14 / 6, what="mse_loss of (2, 3) arrays: one mean over all 6",
+                  rtol=1e-12)  # fmt: skip
+
+
+@mse
 def test_mse_perfect_prediction_is_zero(impl):
     X = np.array([[1.0], [2.0], [3.0], [4.0]])
     y_pred = X @ np.array([[2.0]]) + 1.0
@@ -85,6 +95,32 @@ def test_bce_hand_computed(impl):
     expected = -(math.log(0.8) + math.log(0.75) + math.log(0.5)) / 3
     # The clip leaves these values alone; log, log1p(-a) or xlogy agree to a few float64 ulps: rtol 1e-12.
     assert_scalar(impl.chapter2.binary_cross_entropy(A, y), expected, what="binary_cross_entropy", rtol=1e-12)
+
+
+@bce
+def test_bce_soft_labels_use_the_same_formula(impl):
+    A = np.array([[0.8, 0.3], [0.5, 0.9]])
+    y = np.array([[0.6, 0.1], [1.0, 0.25]])
+    terms = [t * math.log(a) + (1 - t) * math.log(1 - a) for a, t in zip(A.ravel(), y.ravel(), strict=True)]
+    # Labels between 0 and 1 weigh both logs; a solution that picks one log per entry (y == 1 or y > 0.5) differs.
+    # Four logs of numbers in [0.1, 0.9] in any float64 formula: a few ulps; rtol 1e-12.
+    assert_scalar(impl.chapter2.binary_cross_entropy(A, y), -sum(terms) / 4, rtol=1e-12,
+                  what="binary_cross_entropy of (2, 2) arrays with soft labels (mean over all 4 entries)")  # fmt: skip
+
+
+@bce
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bce_clips_at_the_dtypes_eps(impl, dtype):
+    # A = 0 for y = 1 and A = 1 for y = 0 are both clipped to eps away: each costs exactly -log(eps), with eps
+    # from np.finfo(A.dtype). A fixed clip such as 1e-7 costs 16.1 in float64 instead of 36.0. The right rows
+    # cost -log(1 - eps), about eps. float32 logs round by ~1e-7 relative: rtol 1e-5.
+    eps = float(np.finfo(dtype).eps)
+    A = np.array([[0.0], [1.0], [1.0], [0.0]], dtype=dtype)
+    y = np.array([[1.0], [0.0], [1.0], [0.0]], dtype=dtype)
+    expected = (2 * -math.log(eps) + 2 * -math.log1p(-eps)) / 4
+    assert_scalar(impl.chapter2.binary_cross_entropy(A, y), expected, rtol=1e-5,
+                  what=f"binary_cross_entropy at A = 0 and 1 in {np.dtype(dtype)}: clipped to [eps, 1 - eps], "
+                  f"eps = np.finfo(A.dtype).eps = {eps:.3g}")  # fmt: skip
 
 
 @bce

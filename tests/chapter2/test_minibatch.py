@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import scipy.special
 
-from kata.testing import assert_array, assert_close, call_unchanged, no_warnings, rejects
+from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, no_warnings, rejects
 
 pytestmark = pytest.mark.kata("chapter2.minibatch_gradient_descent")
 
@@ -84,14 +84,16 @@ def test_shuffles_every_epoch_with_rng(impl):
     X, y, W0, b0 = small_problem("linear", n=8)
 
     def train(rng):
-        return impl.chapter2.minibatch_gradient_descent(X, y, W0, b0, 0.05, 3, 2, rng)[0]
+        return impl.chapter2.minibatch_gradient_descent(X, y, W0, b0, 0.05, 3, 2, rng)
 
     np.random.seed(1)  # noqa: NPY002 - a solution must not depend on the global state
-    first = train(np.random.default_rng(7))
+    first, first_b, first_history = train(np.random.default_rng(7))
     np.random.seed(2)  # noqa: NPY002
-    again = train(np.random.default_rng(7))
-    other = train(np.random.default_rng(8))
-    assert np.array_equal(first, again), "the same rng seed must give the same result: draw the shuffle from rng"
+    again, again_b, again_history = train(np.random.default_rng(7))
+    other = train(np.random.default_rng(8))[0]
+    assert np.array_equal(first, again) and np.array_equal(first_b, again_b) and first_history == again_history, (
+        "the same rng seed must give the same W, b and loss history: draw the shuffle from rng, not np.random"
+    )
     assert not np.array_equal(first, other), "two rng seeds gave the same W: are the batches shuffled with rng?"
     W, b = W0, b0
     for _ in range(3):  # the same epochs without any shuffling: batches in the original order
@@ -102,38 +104,112 @@ def test_shuffles_every_epoch_with_rng(impl):
     assert not np.allclose(first, W, rtol=1e-9), "W equals unshuffled training: shuffle the samples every epoch"
 
 
-def test_draws_a_new_order_every_epoch(impl):
-    # With batch_size 1 an epoch is four single-row updates, and their order shows in the loss after the epoch:
-    # the test tries all 24 orders from the previous epoch's parameters and finds the one that gives the recorded
-    # loss (the data make the 24 losses differ by far more than rounding). Six fresh permutations of 4 rows are all
-    # the same with probability 24**-5, about 1e-7; one permutation reused in every epoch always is.
-    X, y = np.array([[0.3], [-1.2], [0.8], [2.0]]), np.array([[1.0], [-0.5], [0.2], [1.7]])
-    W, b = np.zeros((1, 1)), np.zeros((1, 1))
-    lr, epochs = 0.15, 6
-    _, _, history = impl.chapter2.minibatch_gradient_descent(X, y, W, b, lr, epochs, 1, np.random.default_rng(5))
-    orders = []
-    for epoch, recorded in enumerate(history):
-        candidates = {}
-        for order in itertools.permutations(range(4)):
+def one_update(X_batch, y_batch, W, b, lr, model):
+    """The test's own update on one batch, averaged over its real number of rows."""
+    Z = X_batch @ W + b
+    error = (Z if model == "linear" else scipy.special.expit(Z)) - y_batch
+    scale = (2 if model == "linear" else 1) / len(X_batch)
+    return W - lr * scale * X_batch.T @ error, b - lr * scale * error.sum(keepdims=True)
+
+
+def whole_set_loss(X, y, W, b, model):
+    Z = X @ W + b
+    if model == "linear":
+        return float(np.mean((Z - y) ** 2))
+    A = scipy.special.expit(Z)
+    return float(-np.mean(y * np.log(A) + (1 - y) * np.log(1 - A)))
+
+
+def every_epoch(X, y, W, b, lr, batch_size, model):
+    """Every way one epoch can go: each permutation of the rows cut into consecutive batches of batch_size (the
+    last one partial), keyed by its batches as sets of rows, with the whole-set loss and the parameters after it."""
+    outcomes = {}
+    for order in itertools.permutations(range(len(X))):
+        batches = tuple(frozenset(order[start : start + batch_size]) for start in range(0, len(X), batch_size))
+        if batches not in outcomes:
             W_next, b_next = W, b
-            for row in order:
-                error = X[row : row + 1] @ W_next + b_next - y[row : row + 1]
-                W_next, b_next = W_next - lr * 2 * X[row : row + 1].T @ error, b_next - lr * 2 * error
-            candidates[order] = (float(np.mean((X @ W_next + b_next - y) ** 2)), W_next, b_next)
-        losses = sorted(loss for loss, _, _ in candidates.values())
-        assert min(np.diff(losses)) > 1e-9 * losses[-1], "test design: two orders give the same loss"
-        order, (_, W, b) = min(candidates.items(), key=lambda item: abs(item[1][0] - recorded))
-        # Any correct arithmetic of the same updates agrees with the test's to about 1e-15 relative after 24
-        # updates of numbers near 1; 1e-12 leaves room for that and is far below the 1e-9 gap between orders.
-        assert abs(candidates[order][0] - recorded) <= 1e-12 * recorded, (
-            f"epoch {epoch + 1}: the recorded loss {recorded} is the loss after no order of 4 single-row batches "
-            "(each row's update uses that row's own gradient, 2 x.T (x W + b - y))"
+            for batch in batches:
+                rows = sorted(batch)
+                W_next, b_next = one_update(X[rows], y[rows], W_next, b_next, lr, model)
+            outcomes[batches] = (whole_set_loss(X, y, W_next, b_next, model), W_next, b_next)
+    return outcomes
+
+
+EPOCH_CASES = {
+    # 4 rows, batches of 1: 24 orders. 5 rows, batches of 2, 2 and 1 (the last one partial): 30 ways to cut.
+    "linear-4-rows-batches-of-1": ("linear", [[0.3], [-1.2], [0.8], [2.0]], [1.0, -0.5, 0.2, 1.7], 1, 0.15),
+    "linear-5-rows-batches-of-2": (
+        "linear", [[0.0, 1.4], [1.2, -0.5], [-0.3, -0.5], [0.6, -0.1], [0.7, -1.8]], [1.6, -0.1, 0.7, -0.1, -0.4], 2,
+        0.3),
+    "logistic-5-rows-batches-of-2": (
+        "logistic", [[1.1, 1.8], [-2.6, -0.1], [1.0, 1.4], [0.7, 1.5], [0.3, 0.6]], [1.0, 0.0, 0.0, 0.0, 1.0], 2, 1.0),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", EPOCH_CASES.values(), ids=EPOCH_CASES.keys())
+def test_every_epoch_is_a_new_permutation_cut_into_batches(impl, case):
+    # The test tries every way of cutting a permutation into batches from the previous epoch's parameters and finds
+    # the one whose whole-set loss is the recorded one (the data make the candidates' losses differ by far more than
+    # rounding). That checks each epoch's batches (each row with its own target, the partial last batch kept and
+    # averaged by its real size), the history (the whole-set loss after the epoch's last update) and, over six
+    # epochs, a fresh order each epoch: six fresh permutations all cut the same way with probability 24**-5 or
+    # 30**-5, below 1e-6; one permutation reused in every epoch always is.
+    model, X, y, batch_size, lr = case
+    X, y = np.array(X), np.array(y)[:, None]
+    W, b = np.zeros((X.shape[1], 1)), np.zeros((1, 1))
+    epochs = 6
+    W_out, b_out, history = impl.chapter2.minibatch_gradient_descent(
+        X, y, W, b, lr, epochs, batch_size, np.random.default_rng(5), model=model
+    )
+    assert len(history) == epochs, f"{epochs} epochs must record {epochs} losses; got {len(history)}"
+    cuts = []
+    for epoch, recorded in enumerate(history):
+        candidates = every_epoch(X, y, W, b, lr, batch_size, model)
+        ranked = sorted(candidates.items(), key=lambda item: abs(item[1][0] - recorded))
+        (cut, (loss, W, b)), runner_up = ranked[0], ranked[1][1][0]
+        assert abs(runner_up - loss) > 1e-9 * loss, "test design: two ways through an epoch give the same loss"
+        # Any correct arithmetic of the same updates agrees with the test's to about 1e-15 relative after 30
+        # updates of numbers near 1; 1e-12 leaves room for that and is far below the 1e-9 gap between candidates.
+        assert abs(loss - recorded) <= 1e-12 * loss, (
+            f"{model}, batch_size {batch_size}: the loss recorded after epoch {epoch + 1}, {recorded}, is the "
+            f"whole-set loss after no way of cutting a permutation of the {len(X)} rows into batches of "
+            f"{batch_size} (the nearest is {loss}). Each batch's update uses its own rows and targets, averaged "
+            "over its real size (the last batch is partial and kept), and the history holds the loss on all rows "
+            "after the epoch's last update."
         )
-        orders.append(order)
-    assert len(set(orders)) > 1, (
-        f"every one of {epochs} epochs visited the rows in the same order {orders[0]}: draw a new permutation "
+        cuts.append([sorted(batch) for batch in cut])
+    assert_close(W_out, W, what=f"{model}: W returned after the last epoch", rtol=1e-10, atol=1e-12)
+    assert_close(b_out, b, what=f"{model}: b returned after the last epoch", rtol=1e-10, atol=1e-12)
+    assert any(cut != cuts[0] for cut in cuts), (
+        f"every one of {epochs} epochs cut the rows into the same batches {cuts[0]}: draw a new permutation "
         "from rng at the start of every epoch, not once before training"
     )
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+@pytest.mark.parametrize("epochs", [1, 3])
+def test_last_history_entry_is_the_loss_at_the_returned_parameters(impl, model, epochs):
+    X, y, W0, b0 = small_problem(model, n=7)  # batches of 3, 3 and 1
+    W, b, history = impl.chapter2.minibatch_gradient_descent(
+        X, y, W0, b0, 0.2, epochs, 3, np.random.default_rng(4), model=model
+    )
+    assert len(history) == epochs, f"{epochs} epochs must record {epochs} losses; got {history}"
+    # The same float64 loss of 7 rows at the same parameters, by any formula: ~1e-15 relative; rtol 1e-10.
+    assert_scalar(history[-1], whole_set_loss(X, y, W, b, model), rtol=1e-10, what=(
+        f"{model}: loss_history[-1] vs the loss on all 7 rows at the W, b returned (record the whole-set loss "
+        "once the epoch's last update is done, not the batches' losses or the loss before the epoch)"))  # fmt: skip
+
+
+@pytest.mark.parametrize("model", ["linear", "logistic"])
+def test_zero_learning_rate_leaves_the_parameters_where_they_are(impl, model):
+    X, y, W0, b0 = small_problem(model, n=7)
+    W, b, history = impl.chapter2.minibatch_gradient_descent(
+        X, y, W0, b0, 0.0, 3, 2, np.random.default_rng(0), model=model
+    )
+    assert_close(W, W0, what=f"{model}: W after 3 epochs at lr = 0 (W - 0 * dW)", rtol=0, atol=0)
+    assert_close(b, b0, what=f"{model}: b after 3 epochs at lr = 0", rtol=0, atol=0)
+    start = whole_set_loss(X, y, W0, b0, model)
+    assert_close(np.array(history), np.full(3, start), what=f"{model}: loss history at lr = 0", rtol=1e-12)
 
 
 @pytest.mark.parametrize("model", ["linear", "logistic"])
