@@ -45,9 +45,9 @@ def backward_mlp(
 
     The ``1/n`` of the mean appears once, in ``dZ2``, and flows into every
     gradient. ``relu'(Z1)`` is 1 where ``Z1 > 0``, else 0; since
-    ``A1 = relu(Z1)`` is positive exactly there, take it from ``A1`` with your
-    ``relu_derivative(A1)`` (3.2): ``Z1`` is not needed. Bias gradients sum over
-    the samples (axis 0) and keep a leading axis of 1, the shape of the biases.
+    ``A1 = relu(Z1)`` is positive exactly there, it is read from ``A1``:
+    ``Z1`` is not needed. Bias gradients sum over the samples (axis 0) and keep
+    a leading axis of 1, the shape of the biases.
     ``W1`` enters no formula; it is taken so the contract can check the shapes
     and the signature mirrors the forward pass.
 

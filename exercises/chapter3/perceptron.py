@@ -26,8 +26,7 @@ def forward_perceptron(
     decision boundary ``x . w + b = 0`` is a straight line (a hyperplane), so a
     perceptron learns AND and OR but never XOR, whose classes no line separates.
     The bias shifts the line away from the origin; without it AND is out of
-    reach too. Use chapter 1's ``sigmoid``: it is stable, so scores of +-1000
-    give 1 and 0 without an overflow warning.
+    reach too. Scores of +-1000 give 1 and 0 without an overflow warning.
 
     Args:
         X: inputs, shape ``(n, d)``, float32 or float64 (the contract turns

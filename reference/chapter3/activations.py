@@ -53,12 +53,10 @@ def softmax(Z: NDArray[np.floating]) -> NDArray[np.floating]:
     """Row-wise softmax: ``softmax(z)_j = exp(z_j) / sum_l exp(z_l)`` for each row ``z``.
 
     Each row of ``Z`` holds one sample's scores for the ``k`` classes (axis 1);
-    its softmax is a probability distribution: positive, summing to 1.
-    Subtracting a constant from a row leaves its softmax unchanged
-    (``exp(z_j - c) / sum_l exp(z_l - c)``: the ``exp(-c)`` cancels), so
-    compute it with each row's maximum subtracted first: the largest exponent
-    is then ``exp(0) = 1`` and nothing overflows, even at +-1000, where the
-    plain formula gives ``inf / inf = nan`` with a RuntimeWarning.
+    its softmax is a probability distribution: non-negative, summing to 1, and
+    unchanged when a constant is added to the whole row. It stays exact and
+    warning-free for scores of +-1000, where the plain formula overflows to
+    ``inf / inf = nan`` with a RuntimeWarning.
 
     Args:
         Z: scores, shape ``(n, k)``, float32 or float64. Not modified.
@@ -71,5 +69,6 @@ def softmax(Z: NDArray[np.floating]) -> NDArray[np.floating]:
         ValueError: from the contract above the signature, if ``Z`` is not 2-D
             (for one sample use ``z.reshape(1, -1)``) or is empty.
     """
+    # Shifted by each row's maximum: the same softmax, and the largest exponent is exp(0) = 1.
     exp = np.exp(Z - Z.max(axis=1, keepdims=True))
     return exp / exp.sum(axis=1, keepdims=True)

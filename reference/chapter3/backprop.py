@@ -45,9 +45,9 @@ def backward_mlp(
 
     The ``1/n`` of the mean appears once, in ``dZ2``, and flows into every
     gradient. ``relu'(Z1)`` is 1 where ``Z1 > 0``, else 0; since
-    ``A1 = relu(Z1)`` is positive exactly there, take it from ``A1`` with your
-    ``relu_derivative(A1)`` (3.2): ``Z1`` is not needed. Bias gradients sum over
-    the samples (axis 0) and keep a leading axis of 1, the shape of the biases.
+    ``A1 = relu(Z1)`` is positive exactly there, it is read from ``A1``:
+    ``Z1`` is not needed. Bias gradients sum over the samples (axis 0) and keep
+    a leading axis of 1, the shape of the biases.
     ``W1`` enters no formula; it is taken so the contract can check the shapes
     and the signature mirrors the forward pass.
 
@@ -71,7 +71,7 @@ def backward_mlp(
     dZ2 = (A2 - y) / n
     grad_W2 = A1.T @ dZ2
     grad_b2 = dZ2.sum(axis=0, keepdims=True)
-    dZ1 = (dZ2 @ W2.T) * relu_derivative(A1)
+    dZ1 = (dZ2 @ W2.T) * relu_derivative(A1)  # the ReLU mask, from A1 (positive exactly where Z1 is)
     grad_W1 = X.T @ dZ1
     grad_b1 = dZ1.sum(axis=0, keepdims=True)
     return grad_W1, grad_b1, grad_W2, grad_b2

@@ -35,9 +35,8 @@ def forward_mlp(
 
     Row ``i`` of ``A2`` holds sample ``i``'s predicted probabilities of the
     ``k`` classes. For MNIST: ``d = 784`` pixels, ``h = 256`` hidden units,
-    ``k = 10`` digits. Use your ``relu`` and ``softmax`` (3.2): with a stable
-    softmax, output scores of +-1000 give probabilities 1 and 0 without an
-    overflow warning.
+    ``k = 10`` digits. Output scores of +-1000 give probabilities 1 and 0
+    without an overflow warning.
 
     Args:
         X: inputs, shape ``(n, d)``.
@@ -68,12 +67,12 @@ def cross_entropy(A: NDArray[np.floating], y: NDArray[np.floating]) -> float:
 
     With one-hot rows only the true class counts: ``L`` is the mean of
     ``-log(A_i, true class)``, 0 for a certain right answer, ``log(k)`` for a
-    uniform guess over ``k`` classes. Clip ``A`` to ``[eps, 1]`` before the log,
-    with ``eps = np.finfo(A.dtype).eps`` (1.2e-7 in float32, 2.2e-16 in float64;
-    the clip of chapter 2's ``binary_cross_entropy``): a true class whose
-    probability underflowed to 0 then costs the large finite ``-log(eps)``
-    (15.9 in float32, 36.0 in float64) instead of ``inf``, and ``0 * log(0)``
-    never makes a ``nan``.
+    uniform guess over ``k`` classes. ``A`` is clipped to ``[eps, 1]`` before
+    the log, ``eps`` being the machine epsilon of ``A``'s dtype (1.2e-7 in
+    float32, 2.2e-16 in float64; chapter 2's ``binary_cross_entropy`` clip): a
+    true class whose probability underflowed to 0 costs the finite
+    ``-log(eps)`` (15.9 in float32, 36.0 in float64), never ``inf``, and
+    ``0 * log(0)`` never makes a ``nan`` or a warning.
 
     Args:
         A: predicted probabilities (softmax rows), shape ``(n, k)``, float32 or
