@@ -47,6 +47,18 @@ def test_every_stub_is_unsolved(kata):
     assert getattr(statement.exc.func, "id", None) == "NotImplementedError"
 
 
+MAX_DOCSTRING_LINES = 40  # the spec; the method belongs in the kata's hints (katas.toml)
+
+
+@pytest.mark.parametrize("kata", katas(), ids=lambda kata: kata.qualname)
+def test_docstrings_are_specs_not_tutorials(kata):
+    lines = len((inspect.getdoc(kata.function("reference")) or "").splitlines())
+    assert lines <= MAX_DOCSTRING_LINES, (
+        f"{kata.qualname}'s docstring has {lines} lines (at most {MAX_DOCSTRING_LINES}): keep the goal, formula, "
+        "shapes, dtypes and tested contract; move the how into its hints in katas.toml"
+    )
+
+
 @pytest.mark.parametrize("kata", katas(), ids=lambda kata: kata.qualname)
 def test_every_reference_kata_has_a_spec(kata):
     doc = inspect.getdoc(kata.function("reference"))
