@@ -21,7 +21,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, Real, Rule, contract
+
 from .cnn import init_cnn
 from .training import train_cnn
 
@@ -31,6 +32,15 @@ CURVES_FILE = "training_curves.png"
 FILTERS_FILE = "filters.png"
 
 
+@contract(
+    Rule("len(history) >= 1", "history is empty: train for at least one epoch"),
+    Rule(
+        "all(isinstance(record, dict) and 'loss' in record and 'train_accuracy' in record for record in history)",
+        "every record of history must be a dict with 'loss' and 'train_accuracy'",
+    ),
+    history=Instance(Sequence),
+    path=Instance((str, os.PathLike), optional=True),
+)
 def plot_training_curves(history: Sequence[dict[str, float]], path: str | os.PathLike[str] | None = None) -> Figure:
     """Draw the loss and the accuracies per epoch, side by side; save them as a PNG at ``path``.
 
@@ -53,11 +63,13 @@ def plot_training_curves(history: Sequence[dict[str, float]], path: str | os.Pat
         The ``Figure``.
 
     Raises:
-        ValueError: if ``history`` is empty or a record lacks ``"loss"`` or ``"train_accuracy"``.
+        ValueError: from the contract above the signature, if ``history`` is
+            empty or a record lacks ``"loss"`` or ``"train_accuracy"``.
     """
     raise NotImplementedError("todo: plot_training_curves")
 
 
+@contract(K=Array("(kh, kw, C_in, C_out)"), path=Instance((str, os.PathLike), optional=True))
 def plot_filters(K: NDArray[np.floating], path: str | os.PathLike[str] | None = None) -> Figure:
     """Draw every learned filter as a small grayscale image; save them as a PNG at ``path``.
 
@@ -75,11 +87,25 @@ def plot_filters(K: NDArray[np.floating], path: str | os.PathLike[str] | None = 
         The ``Figure``.
 
     Raises:
-        ValueError: if ``K`` is not 4-D.
+        ValueError: from the contract above the signature, if ``K`` is not 4-D.
     """
     raise NotImplementedError("todo: plot_filters")
 
 
+@contract(
+    Rule("H >= 4 and W >= 4", "the images are too small for a 3x3 convolution and a 2x2 pooling"),
+    X_train=Array("(n, H, W, C)"),
+    y_train=Array("(n, k)", one_hot=True),
+    X_test=Array("(m, H, W, C)"),
+    y_test=Array("(m, k)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    out_dir=Instance((str, os.PathLike)),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    lr=Real(gt=0),
+    mu=Real(ge=0, lt=1),
+    lr_decay=Real(gt=0),
+)
 def run_capstone(
     X_train: NDArray[np.floating],
     y_train: NDArray[np.floating],
@@ -119,6 +145,9 @@ def run_capstone(
         ``(params, history)`` from ``train_cnn``.
 
     Raises:
-        ValueError: as ``init_cnn`` and ``train_cnn``.
+        ValueError: from the contract above the signature, if the images are
+            not 4-D or smaller than 4x4, ``X`` and ``y`` of a set differ in
+            length, the labels are not one-hot (the same number of classes in
+            both sets), or an option is out of the range ``train_cnn`` gives.
     """
     raise NotImplementedError("todo: run_capstone")

@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, Ints, Params, Rule, contract
+
 from ..chapter3 import relu, relu_derivative, softmax
 from .convolution import conv_backward, conv_forward
 from .initialization import he_init, xavier_init
@@ -30,6 +31,30 @@ CNN_PARAMETERS = ("K", "bK", "W", "b")
 POOL = 2
 
 
+CNN_PARAMS = Params(K="(kh, kw, C, F)", bK="(F,)", W="(n_flat, n_classes)", b="(1, n_classes)")
+
+
+FITS = Rule("height - kh + 1 >= 2 and width - kw + 1 >= 2", "the kernel and a 2x2 pooling must fit in the images")
+
+
+DENSE_FITS = Rule(
+    "n_flat == (height - kh + 1) // 2 * ((width - kw + 1) // 2) * F",
+    "params['W'] must have one row per pooled feature: H_pool * W_pool * F rows",
+)
+
+
+@contract(
+    Rule("len(image_shape) == 3", "image_shape must be (H, W, C)"),
+    Rule(
+        "(image_shape[0] - kernel_size + 1) // 2 >= 1 and (image_shape[1] - kernel_size + 1) // 2 >= 1",
+        "the images are too small for the kernel and a 2x2 pooling",
+    ),
+    rng=Instance(np.random.Generator),
+    n_filters=Int(ge=1),
+    kernel_size=Int(ge=1),
+    n_classes=Int(ge=1),
+    image_shape=Ints(min_len=3, ge=1),
+)
 def init_cnn(
     rng: np.random.Generator,
     n_filters: int = 8,
@@ -63,12 +88,14 @@ def init_cnn(
         ``{"K", "bK", "W", "b"}``, new arrays of ``dtype``.
 
     Raises:
-        ValueError: if a size is not a positive int or the image is too small
-            for a convolution and a 2x2 pooling.
+        ValueError: from the contract above the signature, if a size is not a
+            positive int, ``image_shape`` is not three positive ints, or the
+            image is too small for a convolution and a 2x2 pooling.
     """
     raise NotImplementedError("todo: init_cnn")
 
 
+@contract(FITS, DENSE_FITS, X=Array("(N, height, width, C)"), params=CNN_PARAMS)
 def forward_cnn(
     X: NDArray[np.floating], params: dict[str, NDArray[np.floating]]
 ) -> tuple[NDArray[np.floating], dict[str, NDArray[np.floating]]]:
@@ -93,12 +120,29 @@ def forward_cnn(
         (the ReLU output), ``"P"`` (the pooled maps) and ``"probs"``.
 
     Raises:
-        ValueError: if ``X`` is not 4-D, a parameter is missing, or the
-            shapes do not fit (e.g. ``W`` has not ``H_pool * W_pool * F`` rows).
+        ValueError: from the contract above the signature, if ``X`` is not
+            4-D, a parameter is missing, or the shapes do not fit: ``K`` must be
+            ``(kh, kw, C, F)`` with ``X``'s ``C``, ``bK`` ``(F,)``, ``b``
+            ``(1, n_classes)``, and ``W`` must have ``H_pool * W_pool * F`` rows.
     """
     raise NotImplementedError("todo: forward_cnn")
 
 
+@contract(
+    Rule(
+        "conv_h == height - kh + 1 and conv_w == width - kw + 1",
+        "cache['A'] must be the convolution's output for cache['X'] and params['K']",
+    ),
+    Rule(
+        "pool_h == conv_h // 2 and pool_w == conv_w // 2 and n_flat == pool_h * pool_w * F",
+        "cache['P'] must be the 2x2 pooling of cache['A'], with one row of params['W'] per pooled feature",
+    ),
+    params=CNN_PARAMS,
+    cache=Params(
+        X="(N, height, width, C)", A="(N, conv_h, conv_w, F)", P="(N, pool_h, pool_w, F)", probs="(N, n_classes)"
+    ),
+    y=Array("(N, n_classes)"),
+)
 def backward_cnn(
     y: NDArray[np.floating], params: dict[str, NDArray[np.floating]], cache: dict[str, NDArray[np.floating]]
 ) -> dict[str, NDArray[np.floating]]:
@@ -127,6 +171,8 @@ def backward_cnn(
         ``{"K": dK, "bK": dbK, "W": dW, "b": db}``, each of its parameter's shape and dtype.
 
     Raises:
-        ValueError: if ``y`` is not of ``probs``'s shape or a cache entry or parameter is missing.
+        ValueError: from the contract above the signature, if ``y`` is not of
+            ``probs``'s shape, a cache entry or parameter is missing, or the
+            cache's shapes do not fit the parameters (a cache from other ones).
     """
     raise NotImplementedError("todo: backward_cnn")

@@ -20,9 +20,15 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Rule, contract
 
 
+@contract(
+    Rule("kh <= H and kw <= W", "the kernel must fit in the image"),
+    image=Array("(H, W)"),
+    filter_kernel=Array("(kh, kw)"),
+    stride=Int(ge=1),
+)
 def conv2d(image: NDArray[np.floating], filter_kernel: NDArray[np.floating], stride: int = 1) -> NDArray[np.floating]:
     """Slide ``filter_kernel`` over one 2-D ``image`` (cross-correlation, valid padding).
 
@@ -51,12 +57,19 @@ def conv2d(image: NDArray[np.floating], filter_kernel: NDArray[np.floating], str
         of the inputs' float dtype.
 
     Raises:
-        ValueError: if either array is not 2-D, the kernel is larger than the
-            image (the message gives both shapes), or ``stride`` is not a positive int.
+        ValueError: from the contract above the signature, if either array is
+            not 2-D, the kernel is larger than the image, or ``stride`` is not a positive int.
     """
     raise NotImplementedError("todo: conv2d")
 
 
+@contract(
+    Rule("kh <= H and kw <= W", "the kernel must fit in the images"),
+    X=Array("(N, H, W, C_in)"),
+    K=Array("(kh, kw, C_in, C_out)"),
+    b=Array("(C_out,)"),
+    stride=Int(ge=1),
+)
 def conv_forward(
     X: NDArray[np.floating], K: NDArray[np.floating], b: NDArray[np.floating], stride: int = 1
 ) -> NDArray[np.floating]:
@@ -96,13 +109,25 @@ def conv_forward(
         of ``X``'s float dtype when ``K`` and ``b`` share it (float32 stays float32).
 
     Raises:
-        ValueError: if ``X`` or ``K`` is not 4-D, their channels differ
-            (``X.shape[3] != K.shape[2]``), the kernel does not fit in the image,
-            ``b`` is not of shape ``(C_out,)``, or ``stride`` is not a positive int.
+        ValueError: from the contract above the signature, if ``X`` or ``K``
+            is not 4-D, their channels differ (``X.shape[3] != K.shape[2]``), the
+            kernel does not fit in the image, ``b`` is not of shape ``(C_out,)``,
+            or ``stride`` is not a positive int.
     """
     raise NotImplementedError("todo: conv_forward")
 
 
+@contract(
+    Rule("kh <= H and kw <= W", "the kernel must fit in the images"),
+    Rule(
+        "H_out == (H - kh) // stride + 1 and W_out == (W - kw) // stride + 1",
+        "dZ must have the shape of the forward pass's output",
+    ),
+    X=Array("(N, H, W, C_in)"),
+    K=Array("(kh, kw, C_in, C_out)"),
+    dZ=Array("(N, H_out, W_out, C_out)"),
+    stride=Int(ge=1),
+)
 def conv_backward(
     dZ: NDArray[np.floating], X: NDArray[np.floating], K: NDArray[np.floating], stride: int = 1
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
@@ -135,10 +160,12 @@ def conv_backward(
         stride: the forward pass's stride.
 
     Returns:
-        ``(dX, dK, db)`` of shapes ``X.shape``, ``K.shape`` and ``(C_out,)``.
+        ``(dX, dK, db)`` of shapes ``X.shape``, ``K.shape`` and ``(C_out,)``, in
+        the inputs' float dtype (float32 ``dZ``, ``X`` and ``K`` give float32).
 
     Raises:
-        ValueError: on the shape problems of ``conv_forward``, or if ``dZ``'s
-            shape is not the forward output's shape.
+        ValueError: from the contract above the signature, on the shape
+            problems of ``conv_forward``, or if ``dZ``'s shape is not the forward
+            output's shape.
     """
     raise NotImplementedError("todo: conv_backward")

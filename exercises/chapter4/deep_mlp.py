@@ -11,16 +11,24 @@ ReLU derivative.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, contract
+
 from ..chapter3 import relu, relu_derivative, softmax
 from .initialization import he_init
 
 
+@contract(
+    X=Array("(n, d)"),
+    W1=Array("(d, h1)"),
+    b1=Array("(1, h1)"),
+    W2=Array("(h1, h2)"),
+    b2=Array("(1, h2)"),
+    W3=Array("(h2, k)"),
+    b3=Array("(1, k)"),
+)
 def forward_mlp_3layer(
     X: NDArray[np.floating],
     W1: NDArray[np.floating],
@@ -51,11 +59,23 @@ def forward_mlp_3layer(
         and the output probabilities, in the inputs' float dtype.
 
     Raises:
-        ValueError: if a shape does not fit (the message names the argument and gives the shapes).
+        ValueError: from the contract above the signature, if an argument is
+            not 2-D or a shape does not fit the ones above (``W1`` must have
+            ``X``'s ``d`` rows, each bias ``(1, units)`` of its layer, ...).
     """
     raise NotImplementedError("todo: forward_mlp_3layer")
 
 
+@contract(
+    X=Array("(n, d)"),
+    A1=Array("(n, h1)"),
+    A2=Array("(n, h2)"),
+    A3=Array("(n, k)"),
+    y=Array("(n, k)"),
+    W1=Array("(d, h1)"),
+    W2=Array("(h1, h2)"),
+    W3=Array("(h2, k)"),
+)
 def backward_mlp_3layer(
     X: NDArray[np.floating],
     A1: NDArray[np.floating],
@@ -85,7 +105,7 @@ def backward_mlp_3layer(
     pass ``Z1`` and ``Z2`` too; they are not needed). Each layer's mask comes
     from its own activations: ``A2`` for ``dZ2``, ``A1`` for ``dZ1``. Bias
     gradients keep the biases' shape ``(1, h)``. ``W1`` enters no formula; it is
-    taken for the shape checks and to mirror the forward pass.
+    taken for the contract's shape checks and to mirror the forward pass.
 
     Args:
         X: the batch ``(n, d)``.
@@ -98,11 +118,13 @@ def backward_mlp_3layer(
         ``W1, (1, h1), W2, (1, h2), W3, (1, k)``, in the inputs' float dtype.
 
     Raises:
-        ValueError: if the shapes do not fit together (the message names the argument).
+        ValueError: from the contract above the signature, if an argument is
+            not 2-D or the shapes do not fit together as above.
     """
     raise NotImplementedError("todo: backward_mlp_3layer")
 
 
+@contract(n_in=Int(ge=1), h1=Int(ge=1), h2=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def init_mlp_3layer(
     n_in: int, h1: int, h2: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32
 ) -> dict[str, NDArray[np.floating]]:
@@ -124,6 +146,7 @@ def init_mlp_3layer(
         "W3": (h2, n_out), "b3": (1, n_out)}``, new arrays of ``dtype``.
 
     Raises:
-        ValueError: if a layer size is not a positive int.
+        ValueError: from the contract above the signature, if a layer size is
+            not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
     raise NotImplementedError("todo: init_mlp_3layer")

@@ -15,7 +15,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from kata.contracts import Instance, Int, contract
 
+
+@contract(n_in=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def he_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
     """He (Kaiming) initialization for a layer followed by ReLU: ``W ~ N(0, 2 / n_in)``.
 
@@ -38,11 +41,13 @@ def he_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = 
         ``W`` of shape ``(n_in, n_out)`` and ``dtype``.
 
     Raises:
-        ValueError: if ``n_in`` or ``n_out`` is not a positive int.
+        ValueError: from the contract above the signature, if ``n_in`` or
+            ``n_out`` is not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
     raise NotImplementedError("todo: he_init")
 
 
+@contract(n_in=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def xavier_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
     """Xavier (Glorot) initialization: ``W ~ N(0, 2 / (n_in + n_out))``.
 
@@ -62,6 +67,7 @@ def xavier_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLik
         ``W`` of shape ``(n_in, n_out)`` and ``dtype``.
 
     Raises:
-        ValueError: if ``n_in`` or ``n_out`` is not a positive int.
+        ValueError: from the contract above the signature, if ``n_in`` or
+            ``n_out`` is not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
     raise NotImplementedError("todo: xavier_init")

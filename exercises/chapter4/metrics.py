@@ -5,9 +5,18 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Rule, contract
 
 
+@contract(
+    Rule(
+        "y.shape == (n, k) or (y.shape == (n,) and y.dtype.kind in 'iu')",
+        "y must be integer labels of shape (n,) or one-hot rows of shape (n, k)",
+    ),
+    Rule("y.ndim == 2 or (np.min(y) >= 0 and np.max(y) < k)", "integer labels must lie in [0, k)"),
+    y_pred=Array("(n, k)"),
+    y=Array("(n, ...)", "real"),
+)
 def accuracy(y_pred: NDArray[np.floating], y: NDArray[np.generic]) -> float:
     """``correct / total``: the fraction of rows whose predicted class is the true class.
 
@@ -26,8 +35,8 @@ def accuracy(y_pred: NDArray[np.floating], y: NDArray[np.generic]) -> float:
         A Python ``float`` in ``[0, 1]``.
 
     Raises:
-        ValueError: if ``y_pred`` is not 2-D or empty, ``y`` has another number
-            of rows, one-hot ``y`` has another number of columns, or integer labels
-            are outside ``[0, k)`` (the messages give the shapes).
+        ValueError: from the contract above the signature, if ``y_pred`` is not
+            2-D or empty, ``y`` has another number of rows, one-hot ``y`` has
+            another number of columns, or integer labels are outside ``[0, k)``.
     """
     raise NotImplementedError("todo: accuracy")

@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_same_shape
+from kata.contracts import Array, Real, contract
 
 
+@contract(v=Array("(*s)", empty=True), grad=Array("(*s)", empty=True), mu=Real(ge=0, lt=1), lr=Real(gt=0))
 def momentum_update(v: NDArray[np.floating], grad: NDArray[np.floating], mu: float, lr: float) -> NDArray[np.floating]:
     """One momentum step's new velocity: ``v_new = mu * v - lr * grad``.
 
@@ -37,7 +38,8 @@ def momentum_update(v: NDArray[np.floating], grad: NDArray[np.floating], mu: flo
         A new array, ``v``'s shape; float32 inputs give float32.
 
     Raises:
-        ValueError: if ``v`` and ``grad`` differ in shape, ``mu`` is outside
-            ``[0, 1)`` or ``lr`` is not positive.
+        ValueError: from the contract above the signature, if ``v`` and
+            ``grad`` differ in shape, ``mu`` is outside ``[0, 1)`` or ``lr`` is
+            not positive.
     """
     raise NotImplementedError("todo: momentum_update")

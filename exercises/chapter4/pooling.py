@@ -15,9 +15,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Rule, contract
 
 
+@contract(
+    Rule("size <= H and size <= W", "the window must fit in the image"),
+    X=Array("(N, H, W, C)"),
+    size=Int(ge=1),
+    stride=Int(ge=1),
+)
 def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray[np.floating]:
     """Max pooling over ``size x size`` windows, channel by channel, channels last.
 
@@ -51,12 +57,24 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
         Shape ``(N, (H - size) // stride + 1, (W - size) // stride + 1, C)``, ``X``'s dtype.
 
     Raises:
-        ValueError: if ``X`` is not 4-D, ``size`` or ``stride`` is not a
-            positive int, or the window does not fit in the image.
+        ValueError: from the contract above the signature, if ``X`` is not
+            4-D, ``size`` or ``stride`` is not a positive int, or the window does
+            not fit in the image.
     """
     raise NotImplementedError("todo: max_pool")
 
 
+@contract(
+    Rule("size <= H and size <= W", "the window must fit in the image"),
+    Rule(
+        "H_out == (H - size) // stride + 1 and W_out == (W - size) // stride + 1",
+        "dout must have the shape of the pooled output",
+    ),
+    X=Array("(N, H, W, C)"),
+    dout=Array("(N, H_out, W_out, C)"),
+    size=Int(ge=1),
+    stride=Int(ge=1),
+)
 def max_pool_backward(
     dout: NDArray[np.floating], X: NDArray[np.floating], size: int = 2, stride: int = 2
 ) -> NDArray[np.floating]:
@@ -90,6 +108,7 @@ def max_pool_backward(
         ``dX`` of ``X``'s shape and float dtype; cells no window reached get 0.
 
     Raises:
-        ValueError: as ``max_pool``, or if ``dout``'s shape is not the pooled shape.
+        ValueError: from the contract above the signature, as ``max_pool``, or
+            if ``dout``'s shape is not the pooled shape.
     """
     raise NotImplementedError("todo: max_pool_backward")

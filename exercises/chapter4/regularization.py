@@ -18,10 +18,19 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_shape
+from kata.contracts import Array, Instance, Params, Real, Rule, contract
+
 from ..chapter3 import cross_entropy, relu, relu_derivative, softmax
 
 
+@contract(
+    Rule(
+        "all(isinstance(W, np.ndarray) and W.dtype.kind in 'fiub' for W in weights)",
+        "every weight must be a NumPy array of real numbers",
+    ),
+    weights=Instance(Sequence),
+    lambda_=Real(ge=0),
+)
 def l2_regularization(
     weights: Sequence[NDArray[np.floating]], lambda_: float
 ) -> tuple[float, list[NDArray[np.floating]]]:
@@ -36,7 +45,7 @@ def l2_regularization(
     network's function any more complex.
 
     Args:
-        weights: a sequence of weight arrays (any shapes, float32 or float64). Not modified.
+        weights: a list (or tuple) of NumPy weight arrays, any shapes, float32 or float64. Not modified.
         lambda_: the regularization strength, ``>= 0`` (e.g. ``1e-4``).
 
     Returns:
@@ -44,11 +53,13 @@ def l2_regularization(
         weight array, of its shape and dtype.
 
     Raises:
-        ValueError: if ``lambda_`` is negative.
+        ValueError: from the contract above the signature, if ``lambda_`` is
+            negative or ``weights`` is not a list of arrays of numbers.
     """
     raise NotImplementedError("todo: l2_regularization")
 
 
+@contract(A=Array("(...)", empty=True), p=Real(gt=0, le=1), rng=Instance(np.random.Generator))
 def dropout(
     A: NDArray[np.floating], p: float, rng: np.random.Generator, training: bool = True
 ) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
@@ -65,7 +76,8 @@ def dropout(
     (``dropout_backward``), so never draw a new one there.
 
     With ``training=False`` (evaluation) or ``p == 1`` nothing is dropped:
-    return ``A`` itself and a mask of ones, and draw no random numbers.
+    return ``A`` unchanged (itself or a copy) and a mask of ones, and draw no
+    random numbers.
 
     Args:
         A: activations, any shape, float32 or float64. Not modified.
@@ -77,11 +89,13 @@ def dropout(
         ``(A_out, mask)``, both of ``A``'s shape and dtype; ``mask`` holds 0s and 1s.
 
     Raises:
-        ValueError: if ``p`` is outside ``(0, 1]``.
+        ValueError: from the contract above the signature, if ``p`` is
+            outside ``(0, 1]`` or ``rng`` is not a ``np.random.Generator``.
     """
     raise NotImplementedError("todo: dropout")
 
 
+@contract(dA=Array("(*s)", empty=True), mask=Array("(*s)", empty=True), p=Real(gt=0, le=1))
 def dropout_backward(dA: NDArray[np.floating], mask: NDArray[np.floating], p: float) -> NDArray[np.floating]:
     """The gradient through inverted dropout: ``dA * mask / p``, with the forward pass's mask.
 
@@ -98,11 +112,20 @@ def dropout_backward(dA: NDArray[np.floating], mask: NDArray[np.floating], p: fl
         The gradient with respect to dropout's input, ``dA``'s shape and dtype.
 
     Raises:
-        ValueError: if ``dA`` and ``mask`` differ in shape or ``p`` is outside ``(0, 1]``.
+        ValueError: from the contract above the signature, if ``dA`` and
+            ``mask`` differ in shape or ``p`` is outside ``(0, 1]``.
     """
     raise NotImplementedError("todo: dropout_backward")
 
 
+@contract(
+    params=Params(W1="(d, h1)", b1="(1, h1)", W2="(h1, h2)", b2="(1, h2)", W3="(h2, k)", b3="(1, k)"),
+    X=Array("(n, d)"),
+    y=Array("(n, k)"),
+    rng=Instance(np.random.Generator),
+    lambda_=Real(ge=0),
+    keep_prob=Real(gt=0, le=1),
+)
 def regularized_loss_and_gradients(
     params: dict[str, NDArray[np.floating]],
     X: NDArray[np.floating],
@@ -147,7 +170,8 @@ def regularized_loss_and_gradients(
         gradients with the keys and shapes of ``params``.
 
     Raises:
-        ValueError: for a missing parameter, shapes that do not fit, a negative
-            ``lambda_`` or ``keep_prob`` outside ``(0, 1]``.
+        ValueError: from the contract above the signature, for a missing
+            parameter, shapes that do not fit, a negative ``lambda_`` or
+            ``keep_prob`` outside ``(0, 1]``.
     """
     raise NotImplementedError("todo: regularized_loss_and_gradients")

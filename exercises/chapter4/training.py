@@ -16,10 +16,11 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_length
+from kata.contracts import Array, Instance, Int, Params, Real, Rule, contract
+
 from ..chapter1 import iterate_minibatches
 from ..chapter3 import cross_entropy
-from .cnn import CNN_PARAMETERS, backward_cnn, forward_cnn
+from .cnn import CNN_PARAMETERS, CNN_PARAMS, DENSE_FITS, FITS, backward_cnn, forward_cnn
 from .deep_mlp import backward_mlp_3layer, forward_mlp_3layer
 from .momentum import momentum_update
 from .regularization import regularized_loss_and_gradients
@@ -27,6 +28,24 @@ from .regularization import regularized_loss_and_gradients
 MLP_PARAMETERS = ("W1", "b1", "W2", "b2", "W3", "b3")
 
 
+MLP_PARAMS = Params(W1="(d, h1)", b1="(1, h1)", W2="(h1, h2)", b2="(1, h2)", W3="(h2, k)", b3="(1, k)")
+
+
+BOTH_OR_NEITHER = Rule("(X_test is None) == (y_test is None)", "give both X_test and y_test, or neither")
+
+
+@contract(
+    BOTH_OR_NEITHER,
+    params=MLP_PARAMS,
+    X_train=Array("(n, d)"),
+    y_train=Array("(n, k)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    lr=Real(gt=0),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    X_test=Array("(m, d)", optional=True),
+    y_test=Array("(m, k)", one_hot=True, optional=True),
+)
 def train_mlp_3layer(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -61,7 +80,8 @@ def train_mlp_3layer(
 
     Everything runs in ``X_train``'s dtype (float32 for MNIST): parameters and
     labels are converted once, at the start. On MNIST, He initialization,
-    ``lr=0.1`` and ``batch_size=64`` pass 97 % test accuracy within 5 epochs.
+    ``lr=0.1`` and ``batch_size=64`` pass 85 % test accuracy after one epoch
+    and 97 % within 8 (about 97.5 % after 5).
 
     Args:
         params: the six parameters, as ``init_mlp_3layer`` makes them. Not modified.
@@ -78,13 +98,31 @@ def train_mlp_3layer(
         one dict per epoch with the keys above (Python floats).
 
     Raises:
-        ValueError: for a missing parameter, inputs that are not 2-D, ``X`` and
-            ``y`` of different lengths, ``num_epochs < 1``, or only one of
-            ``X_test`` and ``y_test``.
+        ValueError: from the contract above the signature, for a missing
+            parameter or one whose shape does not fit the others, inputs that
+            are not 2-D, ``X`` and ``y`` of different lengths, labels that are
+            not one-hot, an ``lr``, ``num_epochs`` or ``batch_size`` out of its
+            range, or only one of ``X_test`` and ``y_test``.
     """
     raise NotImplementedError("todo: train_mlp_3layer")
 
 
+@contract(
+    FITS,
+    DENSE_FITS,
+    BOTH_OR_NEITHER,
+    params=CNN_PARAMS,
+    X_train=Array("(n, height, width, C)"),
+    y_train=Array("(n, n_classes)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    lr=Real(gt=0),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    mu=Real(ge=0, lt=1),
+    lr_decay=Real(gt=0),
+    X_test=Array("(m, height, width, C)", optional=True),
+    y_test=Array("(m, n_classes)", one_hot=True, optional=True),
+)
 def train_cnn(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -118,12 +156,13 @@ def train_cnn(
       class (argmax of ``probs``, before the update) was right;
     * ``"seconds"``: the wall-clock time of the epoch's training steps;
     * ``"test_accuracy"``: with ``X_test`` and ``y_test``, the accuracy of the
-      end-of-epoch parameters on the test set, computed in chunks of 1,000
-      images to keep memory low.
+      end-of-epoch parameters on the test set (compute it in chunks, e.g. of
+      1,000 images, to keep memory low).
 
     Everything runs in ``X_train``'s dtype: float32 images give float32
-    parameters and gradients throughout. On all of MNIST, one epoch with
-    ``lr=0.1`` and ``batch_size=64`` reaches about 96 % test accuracy.
+    parameters and gradients throughout. On MNIST, one epoch on the first
+    20,000 images with ``lr=0.2`` and ``batch_size=64`` passes 90 % test
+    accuracy; a full epoch with ``lr=0.1`` reaches about 96 %.
 
     Args:
         params: ``{"K", "bK", "W", "b"}`` as ``init_cnn`` makes them. Not modified.
@@ -142,13 +181,30 @@ def train_cnn(
         one dict per epoch with the keys above (Python floats).
 
     Raises:
-        ValueError: for a missing parameter, images that are not 4-D, ``X`` and
-            ``y`` of different lengths, ``num_epochs < 1``, ``mu`` outside
-            ``[0, 1)``, or only one of ``X_test`` and ``y_test``.
+        ValueError: from the contract above the signature, for a missing
+            parameter or shapes that do not fit (as ``forward_cnn``), images that
+            are not 4-D, ``X`` and ``y`` of different lengths, labels that are not
+            one-hot, ``mu`` outside ``[0, 1)``, an ``lr``, ``lr_decay``,
+            ``num_epochs`` or ``batch_size`` out of its range, or only one of
+            ``X_test`` and ``y_test``.
     """
     raise NotImplementedError("todo: train_cnn")
 
 
+@contract(
+    BOTH_OR_NEITHER,
+    params=MLP_PARAMS,
+    X_train=Array("(n, d)"),
+    y_train=Array("(n, k)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    lr=Real(gt=0),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    X_test=Array("(m, d)", optional=True),
+    y_test=Array("(m, k)", one_hot=True, optional=True),
+    lambda_=Real(ge=0),
+    keep_prob=Real(gt=0, le=1),
+)
 def train_mlp_3layer_regularized(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -200,7 +256,8 @@ def train_mlp_3layer_regularized(
         one dict per epoch with the keys above (Python floats).
 
     Raises:
-        ValueError: as ``train_mlp_3layer``, or for a negative ``lambda_`` or
-            ``keep_prob`` outside ``(0, 1]``.
+        ValueError: from the contract above the signature, as
+            ``train_mlp_3layer``, or for a negative ``lambda_`` or ``keep_prob``
+            outside ``(0, 1]``.
     """
     raise NotImplementedError("todo: train_mlp_3layer_regularized")

@@ -15,11 +15,30 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, OneOf, Rule, contract
+
 from ..chapter1 import sigmoid
 from ..chapter3 import relu, relu_derivative, softmax
 
 
+@contract(
+    Rule("len(weights) == len(biases) >= 1", "weights and biases must be two equally long, non-empty lists"),
+    Rule(
+        "all(isinstance(A, np.ndarray) and A.ndim == 2 and A.dtype.kind in 'fiub' for A in [*weights, *biases])",
+        "every weight and bias must be a 2-D NumPy array of real numbers",
+    ),
+    Rule(
+        "[W.shape[0] for W in weights] == [d] + [W.shape[1] for W in weights][:-1]",
+        "the layers must chain: weights[0] has X's d rows, and each next matrix as many rows as the last has columns",
+    ),
+    Rule("[b.shape for b in biases] == [(1, W.shape[1]) for W in weights]", "biases[l] must have shape (1, n_l)"),
+    Rule("weights[-1].shape[1] == k", "the last layer must have one unit per column of y"),
+    X=Array("(n, d)"),
+    y=Array("(n, k)"),
+    weights=Instance(Sequence),
+    biases=Instance(Sequence),
+    activation=OneOf("sigmoid", "relu"),
+)
 def layer_gradient_norms(
     X: NDArray[np.floating],
     y: NDArray[np.floating],
@@ -50,16 +69,17 @@ def layer_gradient_norms(
     Args:
         X: inputs ``(n, d)``.
         y: one-hot labels ``(n, k)``.
-        weights: ``L >= 1`` matrices, ``W_l`` of shape ``(n_{l-1}, n_l)`` with ``n_0 = d`` and ``n_L = k``.
-        biases: ``L`` matching biases, ``b_l`` of shape ``(1, n_l)``.
+        weights: a list of ``L >= 1`` NumPy matrices, ``W_l`` of shape ``(n_{l-1}, n_l)``
+            with ``n_0 = d`` and ``n_L = k``.
+        biases: a list of ``L`` matching NumPy arrays, ``b_l`` of shape ``(1, n_l)``.
         activation: ``"sigmoid"`` or ``"relu"``, for the hidden layers.
 
     Returns:
         A list of ``L`` Python floats, ``[||dL/dW_1||, ..., ||dL/dW_L||]``.
 
     Raises:
-        ValueError: for an unknown activation, ``weights`` and ``biases`` of
-            different lengths or none, or shapes that do not chain (the message
-            names the layer and gives the shapes).
+        ValueError: from the contract above the signature, for an unknown
+            activation, ``weights`` and ``biases`` of different lengths or none,
+            an entry that is not a 2-D array, or shapes that do not chain.
     """
     raise NotImplementedError("todo: layer_gradient_norms")

@@ -21,7 +21,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, Real, Rule, contract
+
 from .cnn import init_cnn
 from .training import train_cnn
 
@@ -29,6 +30,15 @@ CURVES_FILE = "training_curves.png"
 FILTERS_FILE = "filters.png"
 
 
+@contract(
+    Rule("len(history) >= 1", "history is empty: train for at least one epoch"),
+    Rule(
+        "all(isinstance(record, dict) and 'loss' in record and 'train_accuracy' in record for record in history)",
+        "every record of history must be a dict with 'loss' and 'train_accuracy'",
+    ),
+    history=Instance(Sequence),
+    path=Instance((str, os.PathLike), optional=True),
+)
 def plot_training_curves(history: Sequence[dict[str, float]], path: str | os.PathLike[str] | None = None) -> Figure:
     """Draw the loss and the accuracies per epoch, side by side; save them as a PNG at ``path``.
 
@@ -51,14 +61,9 @@ def plot_training_curves(history: Sequence[dict[str, float]], path: str | os.Pat
         The ``Figure``.
 
     Raises:
-        ValueError: if ``history`` is empty or a record lacks ``"loss"`` or ``"train_accuracy"``.
+        ValueError: from the contract above the signature, if ``history`` is
+            empty or a record lacks ``"loss"`` or ``"train_accuracy"``.
     """
-    if not history:
-        raise ValueError("history is empty: train for at least one epoch")
-    for index, record in enumerate(history):
-        missing = [key for key in ("loss", "train_accuracy") if key not in record]
-        if missing:
-            raise ValueError(f"history[{index}] lacks {', '.join(missing)}; got the keys {sorted(record)}")
     epochs = np.arange(1, len(history) + 1)
     fig = Figure(figsize=(10, 4), layout="constrained")
     loss_axes, accuracy_axes = fig.subplots(1, 2)
@@ -76,6 +81,7 @@ def plot_training_curves(history: Sequence[dict[str, float]], path: str | os.Pat
     return fig
 
 
+@contract(K=Array("(kh, kw, C_in, C_out)"), path=Instance((str, os.PathLike), optional=True))
 def plot_filters(K: NDArray[np.floating], path: str | os.PathLike[str] | None = None) -> Figure:
     """Draw every learned filter as a small grayscale image; save them as a PNG at ``path``.
 
@@ -93,10 +99,8 @@ def plot_filters(K: NDArray[np.floating], path: str | os.PathLike[str] | None = 
         The ``Figure``.
 
     Raises:
-        ValueError: if ``K`` is not 4-D.
+        ValueError: from the contract above the signature, if ``K`` is not 4-D.
     """
-    K = as_float_array("K", K)
-    require_ndim("K", K, 4, "(kh, kw, C_in, C_out)")
     n_channels, n_filters = K.shape[2:]
     fig = Figure(figsize=(1.5 * n_filters, 1.6 * n_channels), layout="constrained")
     grid = fig.subplots(n_channels, n_filters, squeeze=False)
@@ -112,6 +116,20 @@ def plot_filters(K: NDArray[np.floating], path: str | os.PathLike[str] | None = 
     return fig
 
 
+@contract(
+    Rule("H >= 4 and W >= 4", "the images are too small for a 3x3 convolution and a 2x2 pooling"),
+    X_train=Array("(n, H, W, C)"),
+    y_train=Array("(n, k)", one_hot=True),
+    X_test=Array("(m, H, W, C)"),
+    y_test=Array("(m, k)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    out_dir=Instance((str, os.PathLike)),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    lr=Real(gt=0),
+    mu=Real(ge=0, lt=1),
+    lr_decay=Real(gt=0),
+)
 def run_capstone(
     X_train: NDArray[np.floating],
     y_train: NDArray[np.floating],
@@ -151,12 +169,13 @@ def run_capstone(
         ``(params, history)`` from ``train_cnn``.
 
     Raises:
-        ValueError: as ``init_cnn`` and ``train_cnn``.
+        ValueError: from the contract above the signature, if the images are
+            not 4-D or smaller than 4x4, ``X`` and ``y`` of a set differ in
+            length, the labels are not one-hot (the same number of classes in
+            both sets), or an option is out of the range ``train_cnn`` gives.
     """
-    X_train = as_float_array("X_train", X_train)
-    require_ndim("X_train", X_train, 4, "(n, H, W, C)")
     H, W, C = X_train.shape[1:]
-    params = init_cnn(rng, n_classes=np.shape(y_train)[-1], dtype=X_train.dtype, image_shape=(H, W, C))
+    params = init_cnn(rng, n_classes=y_train.shape[1], dtype=X_train.dtype, image_shape=(H, W, C))
     params, history = train_cnn(
         params,
         X_train,

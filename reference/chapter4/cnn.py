@@ -18,7 +18,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, Ints, Params, Rule, contract
+
 from ..chapter3 import relu, relu_derivative, softmax
 from .convolution import conv_backward, conv_forward
 from .initialization import he_init, xavier_init
@@ -26,8 +27,27 @@ from .pooling import max_pool, max_pool_backward
 
 CNN_PARAMETERS = ("K", "bK", "W", "b")
 POOL = 2
+# The parameter dict's shapes; the dimension names are shared with the other arguments of each contract.
+CNN_PARAMS = Params(K="(kh, kw, C, F)", bK="(F,)", W="(n_flat, n_classes)", b="(1, n_classes)")
+FITS = Rule("height - kh + 1 >= 2 and width - kw + 1 >= 2", "the kernel and a 2x2 pooling must fit in the images")
+DENSE_FITS = Rule(
+    "n_flat == (height - kh + 1) // 2 * ((width - kw + 1) // 2) * F",
+    "params['W'] must have one row per pooled feature: H_pool * W_pool * F rows",
+)
 
 
+@contract(
+    Rule("len(image_shape) == 3", "image_shape must be (H, W, C)"),
+    Rule(
+        "(image_shape[0] - kernel_size + 1) // 2 >= 1 and (image_shape[1] - kernel_size + 1) // 2 >= 1",
+        "the images are too small for the kernel and a 2x2 pooling",
+    ),
+    rng=Instance(np.random.Generator),
+    n_filters=Int(ge=1),
+    kernel_size=Int(ge=1),
+    n_classes=Int(ge=1),
+    image_shape=Ints(min_len=3, ge=1),
+)
 def init_cnn(
     rng: np.random.Generator,
     n_filters: int = 8,
@@ -61,18 +81,12 @@ def init_cnn(
         ``{"K", "bK", "W", "b"}``, new arrays of ``dtype``.
 
     Raises:
-        ValueError: if a size is not a positive int or the image is too small
-            for a convolution and a 2x2 pooling.
+        ValueError: from the contract above the signature, if a size is not a
+            positive int, ``image_shape`` is not three positive ints, or the
+            image is too small for a convolution and a 2x2 pooling.
     """
     H, W, C = image_shape
-    for name, size in (("n_filters", n_filters), ("kernel_size", kernel_size), ("n_classes", n_classes), ("C", C)):
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"{name} must be a positive int; got {size!r}")
     pooled_h, pooled_w = (H - kernel_size + 1) // POOL, (W - kernel_size + 1) // POOL
-    if pooled_h < 1 or pooled_w < 1:
-        raise ValueError(
-            f"images of shape {image_shape} are too small for a {kernel_size}x{kernel_size} kernel and 2x2 pooling"
-        )
     K = he_init(kernel_size * kernel_size * C, n_filters, rng, dtype).reshape(kernel_size, kernel_size, C, n_filters)
     return {
         "K": K,
@@ -82,6 +96,7 @@ def init_cnn(
     }
 
 
+@contract(FITS, DENSE_FITS, X=Array("(N, height, width, C)"), params=CNN_PARAMS)
 def forward_cnn(
     X: NDArray[np.floating], params: dict[str, NDArray[np.floating]]
 ) -> tuple[NDArray[np.floating], dict[str, NDArray[np.floating]]]:
@@ -106,24 +121,33 @@ def forward_cnn(
         (the ReLU output), ``"P"`` (the pooled maps) and ``"probs"``.
 
     Raises:
-        ValueError: if ``X`` is not 4-D, a parameter is missing, or the
-            shapes do not fit (e.g. ``W`` has not ``H_pool * W_pool * F`` rows).
+        ValueError: from the contract above the signature, if ``X`` is not
+            4-D, a parameter is missing, or the shapes do not fit: ``K`` must be
+            ``(kh, kw, C, F)`` with ``X``'s ``C``, ``bK`` ``(F,)``, ``b``
+            ``(1, n_classes)``, and ``W`` must have ``H_pool * W_pool * F`` rows.
     """
-    X = as_float_array("X", X)
-    require_ndim("X", X, 4, "(N, H, W, C)")
-    K, bK, W, b = _parameters(params)
-    A = relu(conv_forward(X, K, bK))
+    A = relu(conv_forward(X, params["K"], params["bK"]))
     P = max_pool(A, POOL, POOL)
     features = P.reshape(len(P), -1)
-    if W.ndim != 2 or W.shape[0] != features.shape[1] or b.shape != (1, W.shape[1]):
-        raise ValueError(
-            f"W must have shape ({features.shape[1]}, n_classes) (the pooled maps {P.shape[1:]} flattened) "
-            f"and b (1, n_classes); got shapes {W.shape} and {b.shape}"
-        )
-    probs = softmax(features @ W + b)
+    probs = softmax(features @ params["W"] + params["b"])
     return probs, {"X": X, "A": A, "P": P, "probs": probs}
 
 
+@contract(
+    Rule(
+        "conv_h == height - kh + 1 and conv_w == width - kw + 1",
+        "cache['A'] must be the convolution's output for cache['X'] and params['K']",
+    ),
+    Rule(
+        "pool_h == conv_h // 2 and pool_w == conv_w // 2 and n_flat == pool_h * pool_w * F",
+        "cache['P'] must be the 2x2 pooling of cache['A'], with one row of params['W'] per pooled feature",
+    ),
+    params=CNN_PARAMS,
+    cache=Params(
+        X="(N, height, width, C)", A="(N, conv_h, conv_w, F)", P="(N, pool_h, pool_w, F)", probs="(N, n_classes)"
+    ),
+    y=Array("(N, n_classes)"),
+)
 def backward_cnn(
     y: NDArray[np.floating], params: dict[str, NDArray[np.floating]], cache: dict[str, NDArray[np.floating]]
 ) -> dict[str, NDArray[np.floating]]:
@@ -152,29 +176,15 @@ def backward_cnn(
         ``{"K": dK, "bK": dbK, "W": dW, "b": db}``, each of its parameter's shape and dtype.
 
     Raises:
-        ValueError: if ``y`` is not of ``probs``'s shape or a cache entry or parameter is missing.
+        ValueError: from the contract above the signature, if ``y`` is not of
+            ``probs``'s shape, a cache entry or parameter is missing, or the
+            cache's shapes do not fit the parameters (a cache from other ones).
     """
-    K, _, W, _ = _parameters(params)
-    missing = [name for name in ("X", "A", "P", "probs") if name not in cache]
-    if missing:
-        raise ValueError(f"cache lacks {', '.join(missing)}: pass the cache that forward_cnn returned")
+    K, W = params["K"], params["W"]
     X, A, P, probs = cache["X"], cache["A"], cache["P"], cache["probs"]
-    y = as_float_array("y", y)
-    if y.shape != probs.shape:
-        raise ValueError(f"y must be one-hot of the probabilities' shape {probs.shape}; got shape {y.shape}")
     dS = (probs - y) / len(probs)
     features = P.reshape(len(P), -1)
     dP = (dS @ W.T).reshape(P.shape)
     dZ = max_pool_backward(dP * relu_derivative(P), A, POOL, POOL)
     _, dK, dbK = conv_backward(dZ, X, K)
     return {"K": dK, "bK": dbK, "W": features.T @ dS, "b": dS.sum(axis=0, keepdims=True)}
-
-
-def _parameters(
-    params: dict[str, NDArray[np.floating]],
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
-    missing = [name for name in CNN_PARAMETERS if name not in params]
-    if missing:
-        raise ValueError(f"params lacks {', '.join(missing)}; expected the keys {', '.join(CNN_PARAMETERS)}")
-    K, bK, W, b = (as_float_array(name, params[name]) for name in CNN_PARAMETERS)
-    return K, bK, W, b

@@ -20,9 +20,15 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Rule, contract
 
 
+@contract(
+    Rule("kh <= H and kw <= W", "the kernel must fit in the image"),
+    image=Array("(H, W)"),
+    filter_kernel=Array("(kh, kw)"),
+    stride=Int(ge=1),
+)
 def conv2d(image: NDArray[np.floating], filter_kernel: NDArray[np.floating], stride: int = 1) -> NDArray[np.floating]:
     """Slide ``filter_kernel`` over one 2-D ``image`` (cross-correlation, valid padding).
 
@@ -51,20 +57,20 @@ def conv2d(image: NDArray[np.floating], filter_kernel: NDArray[np.floating], str
         of the inputs' float dtype.
 
     Raises:
-        ValueError: if either array is not 2-D, the kernel is larger than the
-            image (the message gives both shapes), or ``stride`` is not a positive int.
+        ValueError: from the contract above the signature, if either array is
+            not 2-D, the kernel is larger than the image, or ``stride`` is not a positive int.
     """
-    image = as_float_array("image", image)
-    filter_kernel = as_float_array("filter_kernel", filter_kernel)
-    require_ndim("image", image, 2, "(H, W)")
-    require_ndim("filter_kernel", filter_kernel, 2, "(kh, kw)")
-    _require_stride(stride)
-    if filter_kernel.shape[0] > image.shape[0] or filter_kernel.shape[1] > image.shape[1]:
-        raise ValueError(f"filter_kernel of shape {filter_kernel.shape} does not fit in image of shape {image.shape}")
     windows = sliding_window_view(image, filter_kernel.shape)[::stride, ::stride]
     return np.einsum("ijmn,mn->ij", windows, filter_kernel)
 
 
+@contract(
+    Rule("kh <= H and kw <= W", "the kernel must fit in the images"),
+    X=Array("(N, H, W, C_in)"),
+    K=Array("(kh, kw, C_in, C_out)"),
+    b=Array("(C_out,)"),
+    stride=Int(ge=1),
+)
 def conv_forward(
     X: NDArray[np.floating], K: NDArray[np.floating], b: NDArray[np.floating], stride: int = 1
 ) -> NDArray[np.floating]:
@@ -104,17 +110,13 @@ def conv_forward(
         of ``X``'s float dtype when ``K`` and ``b`` share it (float32 stays float32).
 
     Raises:
-        ValueError: if ``X`` or ``K`` is not 4-D, their channels differ
-            (``X.shape[3] != K.shape[2]``), the kernel does not fit in the image,
-            ``b`` is not of shape ``(C_out,)``, or ``stride`` is not a positive int.
+        ValueError: from the contract above the signature, if ``X`` or ``K``
+            is not 4-D, their channels differ (``X.shape[3] != K.shape[2]``), the
+            kernel does not fit in the image, ``b`` is not of shape ``(C_out,)``,
+            or ``stride`` is not a positive int.
     """
-    X = as_float_array("X", X)
-    K = as_float_array("K", K)
-    b = as_float_array("b", b)
     N, H_out, W_out = _output_size(X, K, stride)
     kh, kw, C_in, C_out = K.shape
-    if b.shape != (C_out,):
-        raise ValueError(f"b must have shape (C_out,) = ({C_out},) for K of shape {K.shape}; got shape {b.shape}")
     Z = _im2col(X, kh, kw, stride, H_out, W_out) @ K.reshape(kh * kw * C_in, C_out)
     # Add the biases a whole output row at a time: Z += b on (pixels, C_out) would run
     # NumPy's inner loop over only C_out numbers per pixel, several times slower.
@@ -123,6 +125,17 @@ def conv_forward(
     return Z.reshape(N, H_out, W_out, C_out)
 
 
+@contract(
+    Rule("kh <= H and kw <= W", "the kernel must fit in the images"),
+    Rule(
+        "H_out == (H - kh) // stride + 1 and W_out == (W - kw) // stride + 1",
+        "dZ must have the shape of the forward pass's output",
+    ),
+    X=Array("(N, H, W, C_in)"),
+    K=Array("(kh, kw, C_in, C_out)"),
+    dZ=Array("(N, H_out, W_out, C_out)"),
+    stride=Int(ge=1),
+)
 def conv_backward(
     dZ: NDArray[np.floating], X: NDArray[np.floating], K: NDArray[np.floating], stride: int = 1
 ) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
@@ -155,22 +168,16 @@ def conv_backward(
         stride: the forward pass's stride.
 
     Returns:
-        ``(dX, dK, db)`` of shapes ``X.shape``, ``K.shape`` and ``(C_out,)``.
+        ``(dX, dK, db)`` of shapes ``X.shape``, ``K.shape`` and ``(C_out,)``, in
+        the inputs' float dtype (float32 ``dZ``, ``X`` and ``K`` give float32).
 
     Raises:
-        ValueError: on the shape problems of ``conv_forward``, or if ``dZ``'s
-            shape is not the forward output's shape.
+        ValueError: from the contract above the signature, on the shape
+            problems of ``conv_forward``, or if ``dZ``'s shape is not the forward
+            output's shape.
     """
-    dZ = as_float_array("dZ", dZ)
-    X = as_float_array("X", X)
-    K = as_float_array("K", K)
-    N, H_out, W_out = _output_size(X, K, stride)
+    N, H_out, W_out = dZ.shape[:3]
     kh, kw, C_in, C_out = K.shape
-    if dZ.shape != (N, H_out, W_out, C_out):
-        raise ValueError(
-            f"dZ must have the forward output's shape {(N, H_out, W_out, C_out)} "
-            f"for X of shape {X.shape}, K of shape {K.shape} and stride {stride}; got shape {dZ.shape}"
-        )
     dZ_matrix = dZ.reshape(N * H_out * W_out, C_out)
     dK = (_im2col(X, kh, kw, stride, H_out, W_out).T @ dZ_matrix).reshape(K.shape)
     db = np.ones(len(dZ_matrix), dtype=dZ_matrix.dtype) @ dZ_matrix  # the column sums as one BLAS product
@@ -208,18 +215,7 @@ def _im2col(X: NDArray[np.floating], kh: int, kw: int, stride: int, H_out: int, 
 
 
 def _output_size(X: NDArray[np.floating], K: NDArray[np.floating], stride: int) -> tuple[int, int, int]:
-    require_ndim("X", X, 4, "(N, H, W, C_in)")
-    require_ndim("K", K, 4, "(kh, kw, C_in, C_out)")
-    _require_stride(stride)
-    N, H, W, C_in = X.shape
+    """``(N, H_out, W_out)`` of the layer's output."""
+    N, H, W = X.shape[:3]
     kh, kw = K.shape[:2]
-    if K.shape[2] != C_in:
-        raise ValueError(f"X has {C_in} channels (shape {X.shape}) but K expects {K.shape[2]} (shape {K.shape})")
-    if kh > H or kw > W:
-        raise ValueError(f"K of shape {K.shape} does not fit in images of shape {X.shape}")
     return N, (H - kh) // stride + 1, (W - kw) // stride + 1
-
-
-def _require_stride(stride: int) -> None:
-    if isinstance(stride, bool) or not isinstance(stride, (int, np.integer)) or stride < 1:
-        raise ValueError(f"stride must be a positive int; got {stride!r}")

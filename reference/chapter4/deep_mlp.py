@@ -11,16 +11,24 @@ ReLU derivative.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, Int, contract
+
 from ..chapter3 import relu, relu_derivative, softmax
 from .initialization import he_init
 
 
+@contract(
+    X=Array("(n, d)"),
+    W1=Array("(d, h1)"),
+    b1=Array("(1, h1)"),
+    W2=Array("(h1, h2)"),
+    b2=Array("(1, h2)"),
+    W3=Array("(h2, k)"),
+    b3=Array("(1, k)"),
+)
 def forward_mlp_3layer(
     X: NDArray[np.floating],
     W1: NDArray[np.floating],
@@ -51,19 +59,26 @@ def forward_mlp_3layer(
         and the output probabilities, in the inputs' float dtype.
 
     Raises:
-        ValueError: if a shape does not fit (the message names the argument and gives the shapes).
+        ValueError: from the contract above the signature, if an argument is
+            not 2-D or a shape does not fit the ones above (``W1`` must have
+            ``X``'s ``d`` rows, each bias ``(1, units)`` of its layer, ...).
     """
-    X = as_float_array("X", X)
-    require_ndim("X", X, 2, "(n_samples, n_features)")
-    W1, b1 = _check_layer("W1", W1, "b1", b1, X.shape[1])
-    W2, b2 = _check_layer("W2", W2, "b2", b2, W1.shape[1])
-    W3, b3 = _check_layer("W3", W3, "b3", b3, W2.shape[1])
     A1 = relu(X @ W1 + b1)
     A2 = relu(A1 @ W2 + b2)
     A3 = softmax(A2 @ W3 + b3)
     return A1, A2, A3
 
 
+@contract(
+    X=Array("(n, d)"),
+    A1=Array("(n, h1)"),
+    A2=Array("(n, h2)"),
+    A3=Array("(n, k)"),
+    y=Array("(n, k)"),
+    W1=Array("(d, h1)"),
+    W2=Array("(h1, h2)"),
+    W3=Array("(h2, k)"),
+)
 def backward_mlp_3layer(
     X: NDArray[np.floating],
     A1: NDArray[np.floating],
@@ -93,7 +108,7 @@ def backward_mlp_3layer(
     pass ``Z1`` and ``Z2`` too; they are not needed). Each layer's mask comes
     from its own activations: ``A2`` for ``dZ2``, ``A1`` for ``dZ1``. Bias
     gradients keep the biases' shape ``(1, h)``. ``W1`` enters no formula; it is
-    taken for the shape checks and to mirror the forward pass.
+    taken for the contract's shape checks and to mirror the forward pass.
 
     Args:
         X: the batch ``(n, d)``.
@@ -106,30 +121,10 @@ def backward_mlp_3layer(
         ``W1, (1, h1), W2, (1, h2), W3, (1, k)``, in the inputs' float dtype.
 
     Raises:
-        ValueError: if the shapes do not fit together (the message names the argument).
+        ValueError: from the contract above the signature, if an argument is
+            not 2-D or the shapes do not fit together as above.
     """
-    X, y = as_float_array("X", X), as_float_array("y", y)
-    A1, A2, A3 = as_float_array("A1", A1), as_float_array("A2", A2), as_float_array("A3", A3)
-    W1, W2, W3 = as_float_array("W1", W1), as_float_array("W2", W2), as_float_array("W3", W3)
-    require_ndim("X", X, 2, "(n_samples, n_features)")
-    for name, W in (("W1", W1), ("W2", W2), ("W3", W3)):
-        require_ndim(name, W, 2, "(n_in, n_out)")
-    (n, d), h1, h2, k = X.shape, W1.shape[1], W2.shape[1], W3.shape[1]
-    for name, array, shape in (
-        ("W1", W1, (d, h1)),
-        ("W2", W2, (h1, h2)),
-        ("W3", W3, (h2, k)),
-        ("A1", A1, (n, h1)),
-        ("A2", A2, (n, h2)),
-        ("A3", A3, (n, k)),
-        ("y", y, (n, k)),
-    ):
-        if array.shape != shape:
-            raise ValueError(
-                f"{name} must have shape {shape} to fit X {X.shape}, W1 {W1.shape}, W2 {W2.shape} and W3 {W3.shape}; "
-                f"got shape {array.shape}"
-            )
-    dZ3 = (A3 - y) / n
+    dZ3 = (A3 - y) / len(X)
     dZ2 = (dZ3 @ W3.T) * relu_derivative(A2)
     dZ1 = (dZ2 @ W2.T) * relu_derivative(A1)
     return (
@@ -142,6 +137,7 @@ def backward_mlp_3layer(
     )
 
 
+@contract(n_in=Int(ge=1), h1=Int(ge=1), h2=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def init_mlp_3layer(
     n_in: int, h1: int, h2: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32
 ) -> dict[str, NDArray[np.floating]]:
@@ -163,7 +159,8 @@ def init_mlp_3layer(
         "W3": (h2, n_out), "b3": (1, n_out)}``, new arrays of ``dtype``.
 
     Raises:
-        ValueError: if a layer size is not a positive int.
+        ValueError: from the contract above the signature, if a layer size is
+            not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
     return {
         "W1": he_init(n_in, h1, rng, dtype),
@@ -173,16 +170,3 @@ def init_mlp_3layer(
         "W3": he_init(h2, n_out, rng, dtype),
         "b3": np.zeros((1, n_out), dtype=dtype),
     }
-
-
-def _check_layer(
-    W_name: str, W: NDArray[Any], b_name: str, b: NDArray[Any], n_in: int
-) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
-    """W and b as float arrays, after checking that W is (n_in, n_out) and b is (1, n_out)."""
-    W = as_float_array(W_name, W)
-    b = as_float_array(b_name, b)
-    if W.ndim != 2 or W.shape[0] != n_in:
-        raise ValueError(f"{W_name} must have shape ({n_in}, n_out) to follow its layer's input; got shape {W.shape}")
-    if b.shape != (1, W.shape[1]):
-        raise ValueError(f"{b_name} must have shape (1, {W.shape[1]}) to match {W_name} {W.shape}; got shape {b.shape}")
-    return W, b

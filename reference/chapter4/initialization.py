@@ -15,7 +15,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from kata.contracts import Instance, Int, contract
 
+
+@contract(n_in=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def he_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
     """He (Kaiming) initialization for a layer followed by ReLU: ``W ~ N(0, 2 / n_in)``.
 
@@ -38,12 +41,13 @@ def he_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = 
         ``W`` of shape ``(n_in, n_out)`` and ``dtype``.
 
     Raises:
-        ValueError: if ``n_in`` or ``n_out`` is not a positive int.
+        ValueError: from the contract above the signature, if ``n_in`` or
+            ``n_out`` is not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
-    _require_sizes(n_in, n_out)
     return (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)).astype(dtype)
 
 
+@contract(n_in=Int(ge=1), n_out=Int(ge=1), rng=Instance(np.random.Generator))
 def xavier_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLike = np.float32) -> NDArray[np.floating]:
     """Xavier (Glorot) initialization: ``W ~ N(0, 2 / (n_in + n_out))``.
 
@@ -63,13 +67,7 @@ def xavier_init(n_in: int, n_out: int, rng: np.random.Generator, dtype: DTypeLik
         ``W`` of shape ``(n_in, n_out)`` and ``dtype``.
 
     Raises:
-        ValueError: if ``n_in`` or ``n_out`` is not a positive int.
+        ValueError: from the contract above the signature, if ``n_in`` or
+            ``n_out`` is not a positive int or ``rng`` is not a ``np.random.Generator``.
     """
-    _require_sizes(n_in, n_out)
     return (rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / (n_in + n_out))).astype(dtype)
-
-
-def _require_sizes(n_in: int, n_out: int) -> None:
-    for name, size in (("n_in", n_in), ("n_out", n_out)):
-        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"{name} must be a positive int; got {size!r}")

@@ -5,9 +5,18 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Rule, contract
 
 
+@contract(
+    Rule(
+        "y.shape == (n, k) or (y.shape == (n,) and y.dtype.kind in 'iu')",
+        "y must be integer labels of shape (n,) or one-hot rows of shape (n, k)",
+    ),
+    Rule("y.ndim == 2 or (np.min(y) >= 0 and np.max(y) < k)", "integer labels must lie in [0, k)"),
+    y_pred=Array("(n, k)"),
+    y=Array("(n, ...)", "real"),
+)
 def accuracy(y_pred: NDArray[np.floating], y: NDArray[np.generic]) -> float:
     """``correct / total``: the fraction of rows whose predicted class is the true class.
 
@@ -26,25 +35,9 @@ def accuracy(y_pred: NDArray[np.floating], y: NDArray[np.generic]) -> float:
         A Python ``float`` in ``[0, 1]``.
 
     Raises:
-        ValueError: if ``y_pred`` is not 2-D or empty, ``y`` has another number
-            of rows, one-hot ``y`` has another number of columns, or integer labels
-            are outside ``[0, k)`` (the messages give the shapes).
+        ValueError: from the contract above the signature, if ``y_pred`` is not
+            2-D or empty, ``y`` has another number of rows, one-hot ``y`` has
+            another number of columns, or integer labels are outside ``[0, k)``.
     """
-    y_pred = as_float_array("y_pred", y_pred)
-    require_ndim("y_pred", y_pred, 2, "(n, k)")
-    y = np.asarray(y)
-    n, k = y_pred.shape
-    if n == 0:
-        raise ValueError(f"y_pred holds no samples; got shape {y_pred.shape}")
-    if y.shape == (n, k):
-        labels = y.argmax(axis=1)
-    elif y.shape == (n,) and np.issubdtype(y.dtype, np.integer):
-        labels = y.astype(np.intp)
-        if np.any((labels < 0) | (labels >= k)):
-            raise ValueError(f"integer labels must lie in [0, {k}) for y_pred of shape {y_pred.shape}")
-    else:
-        raise ValueError(
-            f"y must be integer labels of shape ({n},) or one-hot rows of shape {(n, k)} "
-            f"for y_pred of shape {y_pred.shape}; got shape {y.shape} and dtype {y.dtype}"
-        )
+    labels = y.argmax(axis=1) if y.ndim == 2 else y
     return float(np.mean(y_pred.argmax(axis=1) == labels))

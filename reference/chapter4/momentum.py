@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_same_shape
+from kata.contracts import Array, Real, contract
 
 
+@contract(v=Array("(*s)", empty=True), grad=Array("(*s)", empty=True), mu=Real(ge=0, lt=1), lr=Real(gt=0))
 def momentum_update(v: NDArray[np.floating], grad: NDArray[np.floating], mu: float, lr: float) -> NDArray[np.floating]:
     """One momentum step's new velocity: ``v_new = mu * v - lr * grad``.
 
@@ -37,14 +38,8 @@ def momentum_update(v: NDArray[np.floating], grad: NDArray[np.floating], mu: flo
         A new array, ``v``'s shape; float32 inputs give float32.
 
     Raises:
-        ValueError: if ``v`` and ``grad`` differ in shape, ``mu`` is outside
-            ``[0, 1)`` or ``lr`` is not positive.
+        ValueError: from the contract above the signature, if ``v`` and
+            ``grad`` differ in shape, ``mu`` is outside ``[0, 1)`` or ``lr`` is
+            not positive.
     """
-    v = as_float_array("v", v)
-    grad = as_float_array("grad", grad)
-    require_same_shape("v", v, "grad", grad)
-    if not 0 <= mu < 1:
-        raise ValueError(f"mu must lie in [0, 1); got {mu}")
-    if not lr > 0:
-        raise ValueError(f"lr must be positive; got {lr}")
     return mu * v - lr * grad

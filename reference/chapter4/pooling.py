@@ -15,9 +15,15 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Int, Rule, contract
 
 
+@contract(
+    Rule("size <= H and size <= W", "the window must fit in the image"),
+    X=Array("(N, H, W, C)"),
+    size=Int(ge=1),
+    stride=Int(ge=1),
+)
 def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray[np.floating]:
     """Max pooling over ``size x size`` windows, channel by channel, channels last.
 
@@ -51,10 +57,10 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
         Shape ``(N, (H - size) // stride + 1, (W - size) // stride + 1, C)``, ``X``'s dtype.
 
     Raises:
-        ValueError: if ``X`` is not 4-D, ``size`` or ``stride`` is not a
-            positive int, or the window does not fit in the image.
+        ValueError: from the contract above the signature, if ``X`` is not
+            4-D, ``size`` or ``stride`` is not a positive int, or the window does
+            not fit in the image.
     """
-    X = as_float_array("X", X)
     cells = _window_cells(X, size, stride)
     row_cells = [cell[:2] for cell in cells[::size]]  # (:, rows of offset m), m = 0 .. size - 1
     column_cells = [(slice(None), slice(None), *cell[2:]) for cell in cells[:size]]  # columns of offset q
@@ -67,6 +73,17 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
     return pooled
 
 
+@contract(
+    Rule("size <= H and size <= W", "the window must fit in the image"),
+    Rule(
+        "H_out == (H - size) // stride + 1 and W_out == (W - size) // stride + 1",
+        "dout must have the shape of the pooled output",
+    ),
+    X=Array("(N, H, W, C)"),
+    dout=Array("(N, H_out, W_out, C)"),
+    size=Int(ge=1),
+    stride=Int(ge=1),
+)
 def max_pool_backward(
     dout: NDArray[np.floating], X: NDArray[np.floating], size: int = 2, stride: int = 2
 ) -> NDArray[np.floating]:
@@ -100,16 +117,10 @@ def max_pool_backward(
         ``dX`` of ``X``'s shape and float dtype; cells no window reached get 0.
 
     Raises:
-        ValueError: as ``max_pool``, or if ``dout``'s shape is not the pooled shape.
+        ValueError: from the contract above the signature, as ``max_pool``, or
+            if ``dout``'s shape is not the pooled shape.
     """
-    X = as_float_array("X", X)
-    dout = as_float_array("dout", dout)
     pooled = max_pool(X, size, stride)
-    if dout.shape != pooled.shape:
-        raise ValueError(
-            f"dout must have the pooled shape {pooled.shape} for X of shape {X.shape}, size {size} and "
-            f"stride {stride}; got shape {dout.shape}"
-        )
     dX = np.zeros_like(X)
     unclaimed = np.ones(pooled.shape, dtype=bool)
     for cell in _window_cells(X, size, stride):
@@ -125,13 +136,7 @@ def max_pool_backward(
 def _window_cells(X: NDArray[np.floating], size: int, stride: int) -> list[tuple[slice, ...]]:
     """One index per window offset (m, q), in row-major order: ``X[index]`` is the
     ``(N, H_out, W_out, C)`` view of cell (m, q) of every window."""
-    require_ndim("X", X, 4, "(N, H, W, C)")
-    for name, value in (("size", size), ("stride", stride)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int; got {value!r}")
     H, W = X.shape[1:3]
-    if size > H or size > W:
-        raise ValueError(f"a {size}x{size} window does not fit in X of shape {X.shape}")
     last_row, last_col = (H - size) // stride * stride, (W - size) // stride * stride
     return [
         (slice(None), slice(m, m + last_row + 1, stride), slice(q, q + last_col + 1, stride), slice(None))

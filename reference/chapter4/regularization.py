@@ -18,10 +18,19 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_shape
+from kata.contracts import Array, Instance, Params, Real, Rule, contract
+
 from ..chapter3 import cross_entropy, relu, relu_derivative, softmax
 
 
+@contract(
+    Rule(
+        "all(isinstance(W, np.ndarray) and W.dtype.kind in 'fiub' for W in weights)",
+        "every weight must be a NumPy array of real numbers",
+    ),
+    weights=Instance(Sequence),
+    lambda_=Real(ge=0),
+)
 def l2_regularization(
     weights: Sequence[NDArray[np.floating]], lambda_: float
 ) -> tuple[float, list[NDArray[np.floating]]]:
@@ -36,7 +45,7 @@ def l2_regularization(
     network's function any more complex.
 
     Args:
-        weights: a sequence of weight arrays (any shapes, float32 or float64). Not modified.
+        weights: a list (or tuple) of NumPy weight arrays, any shapes, float32 or float64. Not modified.
         lambda_: the regularization strength, ``>= 0`` (e.g. ``1e-4``).
 
     Returns:
@@ -44,15 +53,14 @@ def l2_regularization(
         weight array, of its shape and dtype.
 
     Raises:
-        ValueError: if ``lambda_`` is negative.
+        ValueError: from the contract above the signature, if ``lambda_`` is
+            negative or ``weights`` is not a list of arrays of numbers.
     """
-    if not lambda_ >= 0:
-        raise ValueError(f"lambda_ must be >= 0; got {lambda_}")
-    arrays = [as_float_array(f"weights[{index}]", W) for index, W in enumerate(weights)]
-    penalty = lambda_ * sum(float(np.sum(np.square(W))) for W in arrays)
-    return penalty, [2 * lambda_ * W for W in arrays]
+    penalty = lambda_ * sum(float(np.sum(np.square(W))) for W in weights)
+    return penalty, [2 * lambda_ * W for W in weights]
 
 
+@contract(A=Array("(...)", empty=True), p=Real(gt=0, le=1), rng=Instance(np.random.Generator))
 def dropout(
     A: NDArray[np.floating], p: float, rng: np.random.Generator, training: bool = True
 ) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
@@ -69,7 +77,8 @@ def dropout(
     (``dropout_backward``), so never draw a new one there.
 
     With ``training=False`` (evaluation) or ``p == 1`` nothing is dropped:
-    return ``A`` itself and a mask of ones, and draw no random numbers.
+    return ``A`` unchanged (itself or a copy) and a mask of ones, and draw no
+    random numbers.
 
     Args:
         A: activations, any shape, float32 or float64. Not modified.
@@ -81,16 +90,16 @@ def dropout(
         ``(A_out, mask)``, both of ``A``'s shape and dtype; ``mask`` holds 0s and 1s.
 
     Raises:
-        ValueError: if ``p`` is outside ``(0, 1]``.
+        ValueError: from the contract above the signature, if ``p`` is
+            outside ``(0, 1]`` or ``rng`` is not a ``np.random.Generator``.
     """
-    A = as_float_array("A", A)
-    _require_keep_probability(p)
     if not training or p == 1:
         return A, np.ones_like(A)
     mask = (rng.random(A.shape) < p).astype(A.dtype)
     return A * mask / p, mask
 
 
+@contract(dA=Array("(*s)", empty=True), mask=Array("(*s)", empty=True), p=Real(gt=0, le=1))
 def dropout_backward(dA: NDArray[np.floating], mask: NDArray[np.floating], p: float) -> NDArray[np.floating]:
     """The gradient through inverted dropout: ``dA * mask / p``, with the forward pass's mask.
 
@@ -107,20 +116,20 @@ def dropout_backward(dA: NDArray[np.floating], mask: NDArray[np.floating], p: fl
         The gradient with respect to dropout's input, ``dA``'s shape and dtype.
 
     Raises:
-        ValueError: if ``dA`` and ``mask`` differ in shape or ``p`` is outside ``(0, 1]``.
+        ValueError: from the contract above the signature, if ``dA`` and
+            ``mask`` differ in shape or ``p`` is outside ``(0, 1]``.
     """
-    dA = as_float_array("dA", dA)
-    mask = as_float_array("mask", mask)
-    require_same_shape("dA", dA, "mask", mask)
-    _require_keep_probability(p)
     return dA * mask / p
 
 
-def _require_keep_probability(p: float) -> None:
-    if not 0 < p <= 1:
-        raise ValueError(f"p is the keep probability and must lie in (0, 1]; got {p}")
-
-
+@contract(
+    params=Params(W1="(d, h1)", b1="(1, h1)", W2="(h1, h2)", b2="(1, h2)", W3="(h2, k)", b3="(1, k)"),
+    X=Array("(n, d)"),
+    y=Array("(n, k)"),
+    rng=Instance(np.random.Generator),
+    lambda_=Real(ge=0),
+    keep_prob=Real(gt=0, le=1),
+)
 def regularized_loss_and_gradients(
     params: dict[str, NDArray[np.floating]],
     X: NDArray[np.floating],
@@ -165,25 +174,11 @@ def regularized_loss_and_gradients(
         gradients with the keys and shapes of ``params``.
 
     Raises:
-        ValueError: for a missing parameter, shapes that do not fit, a negative
-            ``lambda_`` or ``keep_prob`` outside ``(0, 1]``.
+        ValueError: from the contract above the signature, for a missing
+            parameter, shapes that do not fit, a negative ``lambda_`` or
+            ``keep_prob`` outside ``(0, 1]``.
     """
-    names = ("W1", "b1", "W2", "b2", "W3", "b3")
-    missing = [name for name in names if name not in params]
-    if missing:
-        raise ValueError(f"params lacks {', '.join(missing)}; expected the keys {', '.join(names)}")
-    W1, b1, W2, b2, W3, b3 = (as_float_array(name, params[name]) for name in names)
-    X, y = as_float_array("X", X), as_float_array("y", y)
-    require_ndim("X", X, 2, "(n_samples, n_features)")
-    width = X.shape[1]
-    for name, W, b in (("W1", W1, b1), ("W2", W2, b2), ("W3", W3, b3)):
-        if W.ndim != 2 or W.shape[0] != width or b.shape != (1, W.shape[1]):
-            raise ValueError(
-                f"{name} must be ({width}, n_out) with a (1, n_out) bias; got shapes {W.shape} and {b.shape}"
-            )
-        width = W.shape[1]
-    if y.shape != (len(X), width):
-        raise ValueError(f"y must be one-hot of shape {(len(X), width)}; got shape {y.shape}")
+    W1, b1, W2, b2, W3, b3 = (params[name] for name in ("W1", "b1", "W2", "b2", "W3", "b3"))
     penalty, (l2_W1, l2_W2, l2_W3) = l2_regularization([W1, W2, W3], lambda_)
     H1 = relu(X @ W1 + b1)
     D1, mask1 = dropout(H1, keep_prob, rng)

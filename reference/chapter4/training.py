@@ -16,17 +16,32 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim, require_same_length
+from kata.contracts import Array, Instance, Int, Params, Real, Rule, contract
+
 from ..chapter1 import iterate_minibatches
 from ..chapter3 import cross_entropy
-from .cnn import CNN_PARAMETERS, backward_cnn, forward_cnn
+from .cnn import CNN_PARAMETERS, CNN_PARAMS, DENSE_FITS, FITS, backward_cnn, forward_cnn
 from .deep_mlp import backward_mlp_3layer, forward_mlp_3layer
 from .momentum import momentum_update
 from .regularization import regularized_loss_and_gradients
 
 MLP_PARAMETERS = ("W1", "b1", "W2", "b2", "W3", "b3")
+MLP_PARAMS = Params(W1="(d, h1)", b1="(1, h1)", W2="(h1, h2)", b2="(1, h2)", W3="(h2, k)", b3="(1, k)")
+BOTH_OR_NEITHER = Rule("(X_test is None) == (y_test is None)", "give both X_test and y_test, or neither")
 
 
+@contract(
+    BOTH_OR_NEITHER,
+    params=MLP_PARAMS,
+    X_train=Array("(n, d)"),
+    y_train=Array("(n, k)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    lr=Real(gt=0),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    X_test=Array("(m, d)", optional=True),
+    y_test=Array("(m, k)", one_hot=True, optional=True),
+)
 def train_mlp_3layer(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -61,7 +76,8 @@ def train_mlp_3layer(
 
     Everything runs in ``X_train``'s dtype (float32 for MNIST): parameters and
     labels are converted once, at the start. On MNIST, He initialization,
-    ``lr=0.1`` and ``batch_size=64`` pass 97 % test accuracy within 5 epochs.
+    ``lr=0.1`` and ``batch_size=64`` pass 85 % test accuracy after one epoch
+    and 97 % within 8 (about 97.5 % after 5).
 
     Args:
         params: the six parameters, as ``init_mlp_3layer`` makes them. Not modified.
@@ -78,11 +94,13 @@ def train_mlp_3layer(
         one dict per epoch with the keys above (Python floats).
 
     Raises:
-        ValueError: for a missing parameter, inputs that are not 2-D, ``X`` and
-            ``y`` of different lengths, ``num_epochs < 1``, or only one of
-            ``X_test`` and ``y_test``.
+        ValueError: from the contract above the signature, for a missing
+            parameter or one whose shape does not fit the others, inputs that
+            are not 2-D, ``X`` and ``y`` of different lengths, labels that are
+            not one-hot, an ``lr``, ``num_epochs`` or ``batch_size`` out of its
+            range, or only one of ``X_test`` and ``y_test``.
     """
-    X_train, y_train = _check_training_set(X_train, y_train, num_epochs, X_test, y_test, "(n_samples, n_features)")
+    y_train = np.asarray(y_train, dtype=X_train.dtype)
     params = _copy_parameters(params, MLP_PARAMETERS, X_train.dtype)
     history: list[dict[str, float]] = []
     for _ in range(num_epochs):
@@ -106,6 +124,22 @@ def train_mlp_3layer(
     return params, history
 
 
+@contract(
+    FITS,
+    DENSE_FITS,
+    BOTH_OR_NEITHER,
+    params=CNN_PARAMS,
+    X_train=Array("(n, height, width, C)"),
+    y_train=Array("(n, n_classes)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    lr=Real(gt=0),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    mu=Real(ge=0, lt=1),
+    lr_decay=Real(gt=0),
+    X_test=Array("(m, height, width, C)", optional=True),
+    y_test=Array("(m, n_classes)", one_hot=True, optional=True),
+)
 def train_cnn(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -139,12 +173,13 @@ def train_cnn(
       class (argmax of ``probs``, before the update) was right;
     * ``"seconds"``: the wall-clock time of the epoch's training steps;
     * ``"test_accuracy"``: with ``X_test`` and ``y_test``, the accuracy of the
-      end-of-epoch parameters on the test set, computed in chunks of 1,000
-      images to keep memory low.
+      end-of-epoch parameters on the test set (compute it in chunks, e.g. of
+      1,000 images, to keep memory low).
 
     Everything runs in ``X_train``'s dtype: float32 images give float32
-    parameters and gradients throughout. On all of MNIST, one epoch with
-    ``lr=0.1`` and ``batch_size=64`` reaches about 96 % test accuracy.
+    parameters and gradients throughout. On MNIST, one epoch on the first
+    20,000 images with ``lr=0.2`` and ``batch_size=64`` passes 90 % test
+    accuracy; a full epoch with ``lr=0.1`` reaches about 96 %.
 
     Args:
         params: ``{"K", "bK", "W", "b"}`` as ``init_cnn`` makes them. Not modified.
@@ -163,13 +198,14 @@ def train_cnn(
         one dict per epoch with the keys above (Python floats).
 
     Raises:
-        ValueError: for a missing parameter, images that are not 4-D, ``X`` and
-            ``y`` of different lengths, ``num_epochs < 1``, ``mu`` outside
-            ``[0, 1)``, or only one of ``X_test`` and ``y_test``.
+        ValueError: from the contract above the signature, for a missing
+            parameter or shapes that do not fit (as ``forward_cnn``), images that
+            are not 4-D, ``X`` and ``y`` of different lengths, labels that are not
+            one-hot, ``mu`` outside ``[0, 1)``, an ``lr``, ``lr_decay``,
+            ``num_epochs`` or ``batch_size`` out of its range, or only one of
+            ``X_test`` and ``y_test``.
     """
-    X_train, y_train = _check_training_set(X_train, y_train, num_epochs, X_test, y_test, "(n, H, W, C)")
-    if not 0 <= mu < 1:
-        raise ValueError(f"mu must lie in [0, 1); got {mu}")
+    y_train = np.asarray(y_train, dtype=X_train.dtype)
     params = _copy_parameters(params, CNN_PARAMETERS, X_train.dtype)
     velocity = {name: np.zeros_like(value) for name, value in params.items()}
     history: list[dict[str, float]] = []
@@ -199,6 +235,20 @@ def train_cnn(
     return params, history
 
 
+@contract(
+    BOTH_OR_NEITHER,
+    params=MLP_PARAMS,
+    X_train=Array("(n, d)"),
+    y_train=Array("(n, k)", one_hot=True),
+    rng=Instance(np.random.Generator),
+    lr=Real(gt=0),
+    num_epochs=Int(ge=1),
+    batch_size=Int(ge=1),
+    X_test=Array("(m, d)", optional=True),
+    y_test=Array("(m, k)", one_hot=True, optional=True),
+    lambda_=Real(ge=0),
+    keep_prob=Real(gt=0, le=1),
+)
 def train_mlp_3layer_regularized(
     params: dict[str, NDArray[np.floating]],
     X_train: NDArray[np.floating],
@@ -250,10 +300,11 @@ def train_mlp_3layer_regularized(
         one dict per epoch with the keys above (Python floats).
 
     Raises:
-        ValueError: as ``train_mlp_3layer``, or for a negative ``lambda_`` or
-            ``keep_prob`` outside ``(0, 1]``.
+        ValueError: from the contract above the signature, as
+            ``train_mlp_3layer``, or for a negative ``lambda_`` or ``keep_prob``
+            outside ``(0, 1]``.
     """
-    X_train, y_train = _check_training_set(X_train, y_train, num_epochs, X_test, y_test, "(n_samples, n_features)")
+    y_train = np.asarray(y_train, dtype=X_train.dtype)
     params = _copy_parameters(params, MLP_PARAMETERS, X_train.dtype)
     history: list[dict[str, float]] = []
     for _ in range(num_epochs):
@@ -277,35 +328,10 @@ def train_mlp_3layer_regularized(
     return params, history
 
 
-def _check_training_set(
-    X_train: NDArray[np.floating],
-    y_train: NDArray[np.floating],
-    num_epochs: int,
-    X_test: NDArray[np.floating] | None,
-    y_test: NDArray[np.floating] | None,
-    layout: str,
-) -> tuple[NDArray[np.floating], NDArray[np.floating]]:
-    """X_train as a float array and y_train in its dtype, after the checks every trainer makes;
-    ``layout`` is X_train's expected shape in words, with one comma less than it has axes."""
-    X_train = as_float_array("X_train", X_train)
-    require_ndim("X_train", X_train, layout.count(",") + 1, layout)
-    y_train = np.asarray(y_train, dtype=X_train.dtype)
-    require_ndim("y_train", y_train, 2, "(n_samples, n_classes), one-hot")
-    require_same_length("X_train", X_train, "y_train", y_train)
-    if num_epochs < 1:
-        raise ValueError(f"num_epochs must be at least 1; got {num_epochs}")
-    if (X_test is None) != (y_test is None):
-        raise ValueError("give both X_test and y_test, or neither")
-    return X_train, y_train
-
-
 def _copy_parameters(
     params: dict[str, NDArray[np.floating]], names: tuple[str, ...], dtype: np.dtype[Any]
 ) -> dict[str, NDArray[np.floating]]:
     """New arrays of ``dtype`` for the parameters ``names`` (the caller's stay untouched)."""
-    missing = [name for name in names if name not in params]
-    if missing:
-        raise ValueError(f"params lacks {', '.join(missing)}; expected the keys {', '.join(names)}")
     return {name: params[name].astype(dtype) for name in names}
 
 

@@ -15,11 +15,30 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from .._checks import as_float_array, require_ndim
+from kata.contracts import Array, Instance, OneOf, Rule, contract
+
 from ..chapter1 import sigmoid
 from ..chapter3 import relu, relu_derivative, softmax
 
 
+@contract(
+    Rule("len(weights) == len(biases) >= 1", "weights and biases must be two equally long, non-empty lists"),
+    Rule(
+        "all(isinstance(A, np.ndarray) and A.ndim == 2 and A.dtype.kind in 'fiub' for A in [*weights, *biases])",
+        "every weight and bias must be a 2-D NumPy array of real numbers",
+    ),
+    Rule(
+        "[W.shape[0] for W in weights] == [d] + [W.shape[1] for W in weights][:-1]",
+        "the layers must chain: weights[0] has X's d rows, and each next matrix as many rows as the last has columns",
+    ),
+    Rule("[b.shape for b in biases] == [(1, W.shape[1]) for W in weights]", "biases[l] must have shape (1, n_l)"),
+    Rule("weights[-1].shape[1] == k", "the last layer must have one unit per column of y"),
+    X=Array("(n, d)"),
+    y=Array("(n, k)"),
+    weights=Instance(Sequence),
+    biases=Instance(Sequence),
+    activation=OneOf("sigmoid", "relu"),
+)
 def layer_gradient_norms(
     X: NDArray[np.floating],
     y: NDArray[np.floating],
@@ -50,50 +69,31 @@ def layer_gradient_norms(
     Args:
         X: inputs ``(n, d)``.
         y: one-hot labels ``(n, k)``.
-        weights: ``L >= 1`` matrices, ``W_l`` of shape ``(n_{l-1}, n_l)`` with ``n_0 = d`` and ``n_L = k``.
-        biases: ``L`` matching biases, ``b_l`` of shape ``(1, n_l)``.
+        weights: a list of ``L >= 1`` NumPy matrices, ``W_l`` of shape ``(n_{l-1}, n_l)``
+            with ``n_0 = d`` and ``n_L = k``.
+        biases: a list of ``L`` matching NumPy arrays, ``b_l`` of shape ``(1, n_l)``.
         activation: ``"sigmoid"`` or ``"relu"``, for the hidden layers.
 
     Returns:
         A list of ``L`` Python floats, ``[||dL/dW_1||, ..., ||dL/dW_L||]``.
 
     Raises:
-        ValueError: for an unknown activation, ``weights`` and ``biases`` of
-            different lengths or none, or shapes that do not chain (the message
-            names the layer and gives the shapes).
+        ValueError: from the contract above the signature, for an unknown
+            activation, ``weights`` and ``biases`` of different lengths or none,
+            an entry that is not a 2-D array, or shapes that do not chain.
     """
     derivatives: dict[str, tuple[Callable[..., NDArray[np.floating]], Callable[..., NDArray[np.floating]]]] = {
         "sigmoid": (sigmoid, lambda A: A * (1 - A)),
         "relu": (relu, relu_derivative),
     }
-    if activation not in derivatives:
-        raise ValueError(f"activation must be 'sigmoid' or 'relu'; got {activation!r}")
     g, g_prime = derivatives[activation]
-    X, y = as_float_array("X", X), as_float_array("y", y)
-    require_ndim("X", X, 2, "(n_samples, n_features)")
-    if len(weights) != len(biases) or not weights:
-        raise ValueError(
-            f"weights and biases must be two equally long, non-empty lists; got {len(weights)} and {len(biases)}"
-        )
-    Ws = [as_float_array(f"weights[{layer}]", W) for layer, W in enumerate(weights)]
-    bs = [as_float_array(f"biases[{layer}]", b) for layer, b in enumerate(biases)]
-    width = X.shape[1]
-    for layer, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-        if W.ndim != 2 or W.shape[0] != width or b.shape != (1, W.shape[1]):
-            raise ValueError(
-                f"layer {layer}: weights[{layer}] must be ({width}, n_out) and biases[{layer}] (1, n_out); "
-                f"got shapes {W.shape} and {b.shape}"
-            )
-        width = W.shape[1]
-    if y.shape != (len(X), width):
-        raise ValueError(f"y must have shape {(len(X), width)} for X {X.shape} and the last layer; got {y.shape}")
     activations = [X]
-    for W, b in zip(Ws[:-1], bs[:-1], strict=True):
+    for W, b in zip(weights[:-1], biases[:-1], strict=True):
         activations.append(g(activations[-1] @ W + b))
-    delta = (softmax(activations[-1] @ Ws[-1] + bs[-1]) - y) / len(X)
+    delta = (softmax(activations[-1] @ weights[-1] + biases[-1]) - y) / len(X)
     norms = []
-    for layer in reversed(range(len(Ws))):
+    for layer in reversed(range(len(weights))):
         norms.append(float(np.linalg.norm(activations[layer].T @ delta)))
         if layer > 0:
-            delta = (delta @ Ws[layer].T) * g_prime(activations[layer])
+            delta = (delta @ weights[layer].T) * g_prime(activations[layer])
     return norms[::-1]

@@ -6,7 +6,7 @@ from matplotlib.figure import Figure
 from matplotlib.image import imread
 from threadpoolctl import threadpool_limits
 
-from kata.testing import assert_close
+from kata.testing import assert_close, rejects
 
 HISTORY = [
     {"loss": 0.30, "train_accuracy": 0.91, "test_accuracy": 0.95, "seconds": 5.0},
@@ -54,6 +54,18 @@ def test_curves_plot_the_history(impl, tmp_path):
 
 
 @pytest.mark.kata("chapter4.plot_training_curves")
+def test_curves_have_labels_titles_and_axis_labels(impl):
+    fig = impl.chapter4.plot_training_curves(HISTORY)
+    for index, axes in enumerate(fig.axes):
+        assert axes.get_title(), f"axes {index} needs a title"
+        assert axes.get_xlabel() and axes.get_ylabel(), f"axes {index} needs an x and a y label"
+        for line in axes.get_lines():
+            assert line.get_label() and not line.get_label().startswith("_"), (
+                f"every line needs a label for the legend; axes {index} has one labelled {line.get_label()!r}"
+            )
+
+
+@pytest.mark.kata("chapter4.plot_training_curves")
 def test_curves_without_a_test_set_and_without_a_file(impl, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     history = [{key: value for key, value in record.items() if key != "test_accuracy"} for record in HISTORY]
@@ -64,8 +76,10 @@ def test_curves_without_a_test_set_and_without_a_file(impl, tmp_path, monkeypatc
 
 @pytest.mark.kata("chapter4.plot_training_curves")
 def test_curves_reject_an_empty_history(impl):
-    with pytest.raises(ValueError, match="history"):
+    with rejects("history"):
         impl.chapter4.plot_training_curves([])
+    with rejects("history"):
+        impl.chapter4.plot_training_curves([{"loss": 0.3}])
 
 
 # --- plot_filters ---------------------------------------------------------------------
@@ -88,6 +102,19 @@ def test_filters_show_every_kernel(impl, tmp_path):
 
 
 @pytest.mark.kata("chapter4.plot_filters")
+def test_filters_are_gray_titled_without_ticks_or_interpolation(impl):
+    fig = impl.chapter4.plot_filters(np.random.default_rng(1).standard_normal((3, 3, 1, 4)))
+    for index, axes in enumerate(fig.axes):
+        (image,) = axes.get_images()
+        assert image.get_cmap().name == "gray", f"filter {index}: the gray colormap; got {image.get_cmap().name!r}"
+        assert image.get_interpolation() in ("nearest", "none"), (
+            f"filter {index}: no interpolation (interpolation='nearest'); got {image.get_interpolation()!r}"
+        )
+        assert len(axes.get_xticks()) == 0 and len(axes.get_yticks()) == 0, f"filter {index}: hide the axis ticks"
+        assert axes.get_title() == f"filter {index}", f"axes {index} is titled {axes.get_title()!r}"
+
+
+@pytest.mark.kata("chapter4.plot_filters")
 def test_filters_with_several_input_channels_are_laid_out_row_major(impl):
     K = np.arange(2 * 3 * 2 * 3, dtype=float).reshape(2, 3, 2, 3)
     fig = impl.chapter4.plot_filters(K)
@@ -101,7 +128,7 @@ def test_filters_with_several_input_channels_are_laid_out_row_major(impl):
 
 @pytest.mark.kata("chapter4.plot_filters")
 def test_filters_reject_a_matrix(impl):
-    with pytest.raises(ValueError, match="K"):
+    with rejects("K"):
         impl.chapter4.plot_filters(np.ones((3, 3)))
 
 
@@ -122,6 +149,42 @@ def test_capstone_on_the_digits_saves_both_pictures(impl, digits, tmp_path, one_
     assert history[-1]["test_accuracy"] >= 0.8, f"the capstone CNN on the 8x8 digits: {history[-1]}"
     assert_png(out_dir / "training_curves.png", "the training curves")
     assert_png(out_dir / "filters.png", "the learned filters")
+
+
+@pytest.mark.kata("chapter4.run_capstone")
+def test_capstone_is_init_cnn_then_train_cnn_with_the_same_rng(impl, digits, tmp_path):
+    one_hot = np.eye(10, dtype=np.float32)
+    X, y = digits.X_train[:200].reshape(-1, 8, 8, 1), one_hot[digits.y_train[:200]]
+    X_test, y_test = digits.X_test[:50].reshape(-1, 8, 8, 1), one_hot[digits.y_test[:50]]
+    options = {"num_epochs": 2, "batch_size": 32, "lr": 0.05, "mu": 0.5, "lr_decay": 0.5}
+    params, history = impl.chapter4.run_capstone(X, y, X_test, y_test, np.random.default_rng(3), tmp_path, **options)
+    rng = np.random.default_rng(3)
+    initial = impl.chapter4.init_cnn(rng, image_shape=(8, 8, 1))
+    expected, expected_history = impl.chapter4.train_cnn(initial, X, y, rng, **options, X_test=X_test, y_test=y_test)
+    for name in ("K", "bK", "W", "b"):
+        # The same float32 computation: equal up to the order of a few float32 sums (eps 6e-8).
+        assert_close(params[name], expected[name], what=f"{name}: init_cnn(rng, ...) then train_cnn(..., rng, ...)",
+                     dtype=np.float32, rtol=1e-5, atol=1e-7)  # fmt: skip
+    assert [record["test_accuracy"] for record in history] == pytest.approx(
+        [record["test_accuracy"] for record in expected_history]
+    ), "the history is train_cnn's, with the test set"
+
+
+@pytest.mark.kata("chapter4.run_capstone")
+def test_capstone_rejects_bad_data_before_training(impl, tmp_path):
+    one_hot = np.eye(10, dtype=np.float32)
+    images, labels = np.zeros((4, 8, 8, 1), np.float32), one_hot[[0, 1, 2, 3]]
+    arguments = {"X_train": images, "y_train": labels, "X_test": images, "y_test": labels,
+                 "rng": np.random.default_rng(0), "out_dir": tmp_path}  # fmt: skip
+    changes = [
+        ({"X_train": images.reshape(4, 64)}, ("X_train",)), ({"y_train": labels[:3]}, ("y_train",)),
+        ({"y_test": np.eye(4)}, ("y_test",)), ({"X_test": np.zeros((4, 8, 8, 3))}, ("X_test",)),
+        ({"mu": 1.0}, ("mu",)), ({"num_epochs": 0}, ("num_epochs",)), ({"out_dir": None}, ("out_dir",)),
+    ]  # fmt: skip
+    for change, bad in changes:
+        with rejects(*bad):
+            impl.chapter4.run_capstone(**{**arguments, **change})
+    assert list(tmp_path.iterdir()) == [], "nothing is written when the arguments are refused"
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from kata.testing import assert_close, call_unchanged
+from kata.testing import assert_close, call_unchanged, rejects
 
 pytestmark = pytest.mark.kata("chapter4.momentum_update")
 
@@ -33,19 +33,22 @@ def test_minimizes_a_quadratic(impl):
     for _ in range(200):
         v = impl.chapter4.momentum_update(v, curvature * w, 0.9, 0.02)
         w = w + v
+    # The iteration contracts by about 0.95 per step: after 200 steps w is ~1e-4 of its start.
     assert_close(w, np.zeros(2), what="w after 200 momentum steps on a quadratic bowl", atol=1e-3)
 
 
 def test_float32_and_inputs_unchanged(impl):
     v, grad = np.full((3, 2), 0.5, np.float32), np.ones((3, 2), np.float32)
     got = call_unchanged(impl.chapter4.momentum_update, v, grad, 0.5, 0.1)
+    # float32 (eps 6e-8) on values of order 0.1: two roundings stay below 1e-6 relative.
     assert_close(got, np.full((3, 2), 0.15), what="momentum_update on float32", dtype=np.float32, rtol=1e-6)
 
 
 @pytest.mark.parametrize(
-    ("v_shape", "mu", "lr", "match"),
-    [((2, 3), 0.9, 0.1, r"\(2, 3\)"), ((3, 2), 1.0, 0.1, "mu"), ((3, 2), -0.1, 0.1, "mu"), ((3, 2), 0.9, 0.0, "lr")],
-)
-def test_rejects_bad_arguments(impl, v_shape, mu, lr, match):
-    with pytest.raises(ValueError, match=match):
+    ("v_shape", "mu", "lr", "bad"),
+    [((2, 3), 0.9, 0.1, ("v", "grad")), ((3, 2), 1.0, 0.1, ("mu",)), ((3, 2), -0.1, 0.1, ("mu",)),
+     ((3, 2), 0.9, 0.0, ("lr",))],
+)  # fmt: skip
+def test_rejects_bad_arguments(impl, v_shape, mu, lr, bad):
+    with rejects(*bad):
         impl.chapter4.momentum_update(np.zeros(v_shape), np.zeros((3, 2)), mu, lr)
