@@ -427,7 +427,8 @@ class Rule:
 
     def check(self, call: _Call) -> None:
         namespace = call.namespace()
-        if not eval(self.code, {"__builtins__": _RULE_BUILTINS}, namespace):
+        # One dict as the globals, so generator expressions inside the rule see the names too.
+        if not eval(self.code, {**namespace, "__builtins__": _RULE_BUILTINS}):
             values = ", ".join(
                 f"{n} = {namespace[n]}" if n in call.dims else f"{n} = {_summary(namespace[n])}"
                 for n in self.names
@@ -443,7 +444,8 @@ class Rule:
 _RULE_BUILTINS: dict[str, Any] = {
     "len": len, "all": all, "any": any, "isinstance": isinstance, "set": set, "sorted": sorted, "min": min,
     "max": max, "abs": abs, "int": int, "float": float, "tuple": tuple, "list": list, "dict": dict, "str": str,
-    "callable": callable, "range": range, "np": np, "None": None, "True": True, "False": False,
+    "callable": callable, "range": range, "zip": zip, "np": np, "None": None, "True": True, "False": False,
+    "__import__": __import__,  # NumPy's array methods import lazily
 }  # fmt: skip
 
 

@@ -139,3 +139,15 @@ def test_the_contract_is_kept_on_the_function():
 def test_a_bound_naming_another_argument_is_checked_after_it():
     labels = contract(y=Array("(n,)", "int", ge=0, lt="k"), k=Int(ge=1))(lambda y, k: y)
     assert refusal(labels, np.array([0, 1]), 2.5).arguments == ("k",)
+
+
+def test_rules_may_use_generator_expressions_and_array_methods():
+    chained = contract(
+        Rule("all(a.shape[1] == b.shape[0] for a, b in zip(layers, layers[1:]))", "the layers must chain"),
+        Rule("y.min() >= 0", "y must not be negative"),
+        layers=Instance(list),
+        y=Array("(n,)"),
+    )(lambda layers, y: len(layers))
+    assert chained([np.ones((2, 3)), np.ones((3, 1))], np.ones(2)) == 2
+    assert refusal(chained, [np.ones((2, 3)), np.ones((2, 1))], np.ones(2)).arguments == ("layers",)
+    assert refusal(chained, [np.ones((2, 3))], -np.ones(2)).arguments == ("y",)
