@@ -63,7 +63,7 @@ def readme_commands() -> list[tuple[str, str]]:
             if line.startswith("    ") and _COMMAND.match(line.strip()):
                 found.setdefault(re.split(r"\s{2,}", line.strip())[0], where)
         for inline in _INLINE.findall(text):
-            if not re.search(r"[<>\[\]|]|\.\.\.", inline):  # a placeholder, not a command
+            if not re.search(r"[<>\[\]|]|\.\.\.|chapterN", inline):  # a placeholder, not a command
                 found.setdefault(inline.strip(), where)
     return [(where, command) for command, where in found.items()]
 

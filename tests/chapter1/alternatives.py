@@ -21,7 +21,7 @@ def masked_divide(X):
     centered = X - mean
     std = np.sqrt((centered**2).sum(axis=0) / n)
     result = np.zeros_like(centered)
-    varies = (X != X[0]).any(axis=0)
+    varies = (X[0] != X).any(axis=0)
     result[:, varies] = centered[:, varies] / std[varies]
     return result
 

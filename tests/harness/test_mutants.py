@@ -70,7 +70,7 @@ def test_alternatives_are_declared_apart_from_mutants():
     (declared,) = [a for a in mutants.load("chapter1", "alternative") if a.id == "chapter1.sigmoid:tanh_form"]
     assert declared.kind == "alternative" and declared.expected == "accepted"
     assert all(m.kind == "mutant" for m in mutants.load("chapter1"))
-    with pytest.raises(LookupError, match="no alternative 'chapter1.sigmoid:wrong_sign'"):
+    with pytest.raises(LookupError, match=r"no alternative 'chapter1\.sigmoid:wrong_sign'"):
         mutants.apply("chapter1.sigmoid:wrong_sign", "alternative")
 
 
@@ -91,5 +91,5 @@ def test_an_edit_changes_the_reference_source_and_fails_loudly_once_the_text_is_
 
     edited = mutants.edited("chapter1.sigmoid", ("Z >= 0", "Z <= 0"))
     assert edited(np.array([2.0]))[0] < 0.5, "the edited body computes sigma(-z)"
-    with pytest.raises(LookupError, match="'no such text' appears 0 times in math_functions.py's sigmoid"):
+    with pytest.raises(LookupError, match=r"'no such text' appears 0 times in math_functions\.py's sigmoid"):
         mutants.edited("chapter1.sigmoid", ("no such text", ""))
