@@ -33,7 +33,7 @@ READMES = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "exercises").glob
 SETUP = ("git clone", "python -m venv", "pip install", "cd ")
 # (pattern, quick form, reason): the first pattern that matches the whole command wins; \g<0> is the command.
 QUICK = [
-    (r"pytest", "pytest --collect-only -q", "the whole suite is CI's own test command"),
+    (r"pytest( -n 2)?", r"\g<0> --collect-only -q", "the whole suite is CI's own test command"),
     (r"pytest tests/chapter\d", r"\g<0> -m 'not slow'", "CI's own pytest run trains on MNIST"),
     (r"nox -s chapter\d", r"\g<0> -- --collect-only -q", "the same tests run as `pytest tests/chapterN` here"),
     (r"nox -s (ci|authoring|mutants|alternatives)", "nox --list", "CI runs it (this test is part of it)"),
@@ -63,7 +63,9 @@ def readme_commands() -> list[tuple[str, str]]:
             if line.startswith("    ") and _COMMAND.match(line.strip()):
                 found.setdefault(re.split(r"\s{2,}", line.strip())[0], where)
         for inline in _INLINE.findall(text):
-            if not re.search(r"[<>\[\]|]|\.\.\.|chapterN", inline):  # a placeholder, not a command
+            placeholder = re.search(r"[<>\[\]|]|\.\.\.|chapterN", inline)
+            mention = re.fullmatch(r"kata (check|compare|hint|reset|train)", inline)  # prose naming a command
+            if not placeholder and not mention:
                 found.setdefault(inline.strip(), where)
     return [(where, command) for command, where in found.items()]
 
