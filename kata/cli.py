@@ -8,12 +8,14 @@ kata train cnn               train your network on MNIST and draw the pictures
 kata data download           fetch MNIST and Fashion-MNIST (verify, where)
 kata reset normalize         put the stub back
 kata watch [chapter1]        re-run on every save
+kata doctor                  Python, NumPy, BLAS threads, data, speed: what to fix
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import importlib.metadata
 import os
 import shutil
 import sys
@@ -26,6 +28,7 @@ import numpy as np
 from . import compare as comparing
 from . import data, hints, reset, runner, spec, status, watch
 from . import train as training
+from .limits import TimeLimitExceeded
 from .runs import RUNS
 from .status import relative
 from .trees import PROJECT_ROOT, Kata, chapters, find_kata, katas
@@ -104,7 +107,7 @@ def print_status(entries: list[status.KataStatus]) -> None:
     upcoming = next((entry for entry in entries if entry.status in ("wrong", "todo")), None)
     print(f"{done} of {len(entries)} katas done.")
     if upcoming is None:
-        print("Every kata is done. Train your own network: kata train cnn")
+        print("\n".join(status.all_done_advice(entries)))
         return
     kata = upcoming.kata
     print(f"Next: {kata.qualname} ({upcoming.status}) in {relative(kata.module_path('exercises'))}")
@@ -129,7 +132,7 @@ def print_failures(failures: list[dict[str, str]]) -> None:
                 print(f"    {line}")
             if failure["where"]:
                 print(f"  at {failure['where']}")
-            lines = spec.relevant_lines(kata, failure["message"])
+            lines = spec.relevant_lines(kata, failure["message"], failure.get("test", ""), failure.get("doc", ""))
             print("  spec: " + lines[0])
             for line in lines[1:]:
                 print(f"        {line}")
@@ -177,7 +180,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for entry in entries:
         print(f"  {paint(f'{entry.status:<7}', entry.status)} {entry.kata.qualname}  {describe_detail(entry)}".rstrip())
     done = sum(entry.status == "done" for entry in entries)
-    print(f"{done} of {len(entries)} done")
+    print(f"{done} of {len(entries)} done" + (f"; {run.counts()}" if run.counts() else ""))
     todo = next((entry for entry in entries if entry.status == "todo"), None)
     if todo is not None:
         needed = status.kata_for_function(todo.detail) if todo.detail else None
@@ -228,33 +231,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for leaf in result.leaves:
         print(f"  {leaf.path:<{width}}  {comparing.describe(leaf.yours):<28}  {comparing.describe(leaf.reference)}")
         verdict = leaf.verdict()
-        differences = leaf.differences() if leaf.numeric and verdict != "different shapes" else None
-        measured = f"max abs diff {differences[0]:.3g}, max rel diff {differences[1]:.3g}: " if differences else ""
+        measured = leaf.measured() if verdict != "different shapes" else ""
         print(f"  {'':<{width}}  {measured}{paint(verdict, 'done' if verdict == 'same' else 'wrong')}")
     for who, call in (("yours", result.yours), ("reference", result.reference)):
         for warning in call.warnings:
             print(f"  {who} warned: {warning}")
         for argument in call.modified:
             print(f"  {who} modified {argument} in place")
-    print(
-        f"\n  time: yours {format_seconds(result.yours.seconds)}, reference {format_seconds(result.reference.seconds)}"
-        f" (yours takes {result.time_ratio:.2f}x the reference's time)"
-    )
+    print(f"\n  {result.time_line()}")
     if not result.same and result.draws_random_numbers:
         print("  This kata draws random numbers: the values match only if you draw them as the docstring says.")
     return 0 if result.same else 1
 
 
-def format_seconds(seconds: float) -> str:
-    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if seconds >= scale:
-            return f"{seconds / scale:.3g} {unit}"
-    return f"{seconds / 1e-9:.3g} ns"
-
-
 def learner_error(kata: Kata, error: BaseException) -> str:
     """A one-paragraph account of an exception raised by the learner's code: what and where."""
     where = training.learner_location(error)
+    if isinstance(error, TimeLimitExceeded):  # an endless loop, stopped where it was
+        return f"wrong: your {kata.qualname} {error} on the example inputs{f', at {where}' if where else ''}"
     raised = f"your {kata.qualname} raised {type(error).__name__}: {error}{f' at {where}' if where else ''}"
     return f"{raised}\n(kata check {kata.qualname} runs its tests)"
 
@@ -276,15 +270,23 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         run = None
     config = run.config if run else training.Config(net=args.net, **given)
+    training.check_machine_options(run.folder if run else args.runs, args.threads)
+    training.pin_blas_threads(args.threads)
     network = training.NETWORKS[config.net]
     dataset = training.load_data(config)
     print(f"Training {config.net} ({network.title}) from {config.impl}/ on {data.DATASETS[config.dataset].title}: "
           f"{len(dataset.X_train):,} training and {len(dataset.X_test):,} test images")  # fmt: skip
-    print(f"lr {config.lr}, momentum {config.momentum}, batch size {config.batch_size}, seed {config.seed}, float32")
+    threads = f"{args.threads} BLAS thread{'s' if args.threads != 1 else ''}" if args.threads else "BLAS's own threads"
+    print(f"lr {config.lr}, momentum {config.momentum}, batch size {config.batch_size}, seed {config.seed}, float32, "
+          f"{threads}")  # fmt: skip
+    from . import doctor  # a quick calibration: three reference CNN steps
+
+    if note := doctor.machine_note():
+        print(note)
     try:
         if run is None:
             run = training.new_run(config, args.runs)
-        training.check_katas(run, dataset.X_train, np.asarray(dataset.y_train))
+        training.check_katas(run, dataset.X_train, np.asarray(dataset.y_train, dtype=np.int64))
         print(
             f"run folder: {relative(run.folder)}" + (f" (resuming after epoch {len(run.epochs)})" if run.epochs else "")
         )
@@ -311,6 +313,8 @@ def print_run_files(run: training.Run) -> None:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
+    if args.named:
+        raise LookupError(f"name the dataset with --dataset: kata data {args.action} --dataset {args.named[0]}")
     names = [args.dataset] if args.dataset else list(data.DATASETS)
     if args.action == "where":
         print(f"cache:  {data.cache_dir()}" + ("  (KATA_DATA_DIR)" if os.environ.get("KATA_DATA_DIR") else ""))
@@ -349,6 +353,12 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.main(calibrate=not args.no_calibration)
+
+
 def cmd_watch(args: argparse.Namespace) -> int:
     if args.target:
         resolve(args.target)  # a wrong name fails now, not on the first save
@@ -379,10 +389,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kata",
-        description=__doc__.split("\n\n")[0],
-        epilog=__doc__.split("\n\n", 1)[1],
+        description=(__doc__ or "").split("\n\n")[0].replace("``", ""),
+        epilog=(__doc__ or "").split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"kata {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     command = commands.add_parser("status", help="every kata: done, wrong or todo, and the next one")
@@ -427,11 +438,15 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--resume", nargs="?", const="latest", metavar="RUN",
                          help="continue a run folder (default: the latest run of this network)")  # fmt: skip
     command.add_argument("--runs", type=Path, default=RUNS, help="where run folders go (default: runs/)")
+    command.add_argument("--threads", type=int, default=1,
+                         help="NumPy's BLAS threads (default 1, as in the tests: faster on a busy machine; "
+                              "0: BLAS's own choice)")  # fmt: skip
     command.set_defaults(run=cmd_train)
 
     command = commands.add_parser("data", help="download, verify or locate MNIST and Fashion-MNIST")
     command.add_argument("action", choices=("download", "verify", "where"))
     command.add_argument("--dataset", choices=tuple(data.DATASETS), help="only this dataset (default: both)")
+    command.add_argument("named", nargs="*", help=argparse.SUPPRESS)  # "kata data download mnist": say --dataset
     command.set_defaults(run=cmd_data)
 
     command = commands.add_parser("reset", help="put a kata's stub back (your code is kept aside)")
@@ -444,7 +459,18 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("--interval", type=float, default=0.5, help="seconds between looks at the files")
     command.add_argument("--max-runs", type=int, help="stop after this many runs")
     command.set_defaults(run=cmd_watch)
+
+    command = commands.add_parser("doctor", help="check this machine: Python, NumPy, BLAS threads, data, speed")
+    command.add_argument("--no-calibration", action="store_true", help="skip the few seconds of timing")
+    command.set_defaults(run=cmd_doctor)
     return parser
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("learn-deep-learning-with-numpy")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed: pip install -e .)"
 
 
 def suggest_command(argv: Sequence[str], parser: argparse.ArgumentParser) -> str | None:

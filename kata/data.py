@@ -2,20 +2,32 @@
 
 Files are cached decompressed in ``data_cache/<dataset>/`` (``KATA_DATA_DIR``
 overrides the folder). Every load checks the SHA-256 of each decompressed IDX
-payload, so a corrupt or truncated cached file is removed and fetched again.
+payload, so a corrupt or truncated cached file is fetched again and replaced.
 A missing file is looked for, in turn, as ``<name>.gz`` in the cache folder
 itself (a manual download), in the user's mirror (``KATA_DATA_MIRROR``: a
 folder or URL laid out as ``<mirror>/<dataset>/<name>.gz``), then on the
 dataset's canonical mirrors. Downloads go to memory, are decompressed and
 verified there, and only then written, atomically, to the cache.
+
+Any number of processes (pytest-xdist workers, a ``kata train`` beside a test
+run) may load, repair and fetch the same files at once: a bad cached file is
+never deleted, only replaced atomically by a verified one, and a load parses
+the very bytes it verified, so nothing another process does in between can
+make it fail. Faults of the machine rather than of the data (a cache folder
+that cannot be written, a full disk, a ``KATA_DATA_MIRROR`` folder that does
+not exist, a mirror that does not answer) are found before a download starts
+or as soon as they happen, and raised as ``DataUnavailableError`` with one
+paragraph saying what is wrong and how to fix it.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import zlib
 from collections.abc import Sequence
@@ -40,6 +52,9 @@ FILES = (
     "t10k-images-idx3-ubyte",
     "t10k-labels-idx1-ubyte",
 )
+CONNECT_TIMEOUT = 5.0  # seconds to reach a mirror before giving that host up
+READ_TIMEOUT = 15.0  # seconds a mirror may stay silent, before or during a transfer
+SPACE_NEEDED = 64 * 2**20  # bytes: a dataset's four decompressed files (55 MiB) and a margin
 
 
 @dataclass(frozen=True)
@@ -148,48 +163,86 @@ def fetch(
 
     ``folder`` defaults to ``cache_dir() / dataset`` and ``sources`` to
     ``sources_for(...)`` with the user's mirror. Raises ``DataUnavailableError``
-    naming the missing files, every source tried and why it failed.
+    naming the missing files, every source tried and why it failed, or what
+    is wrong with the cache folder or the mirror and how to fix it.
+    """
+    return {name: path for name, (path, _) in fetch_payloads(dataset, folder, sources, progress).items()}
+
+
+def fetch_payloads(
+    dataset: str, folder: Path | None = None, sources: Sequence[str] | None = None, progress: bool = True
+) -> dict[str, tuple[Path, bytes]]:
+    """As ``fetch``, with each file's verified decompressed bytes: ``{name: (path, payload)}``.
+
+    A caller parses these bytes rather than reading the file again, so another
+    process replacing the file in between cannot hand it anything unverified.
     """
     spec = DATASETS[dataset]
     folder = folder or cache_dir() / spec.name
-    sources = list(sources) if sources is not None else sources_for(spec, folder, user_mirror())
-    paths: dict[str, Path] = {}
+    found: dict[str, tuple[Path, bytes]] = {}
+    for name in FILES:
+        payload = _cached_payload(folder / name, spec.sha256[name])
+        if payload is not None:
+            found[name] = (folder / name, payload)
+    needed = [name for name in FILES if name not in found]
+    if not needed:
+        return found
+    _check_writable(spec, folder)
+    if sources is None:
+        mirror = user_mirror()
+        _check_mirror(spec, mirror)
+        sources = sources_for(spec, folder, mirror)
     failures: list[str] = []
     missing: list[str] = []
     dead_hosts: set[str] = set()
-    for name in FILES:
-        path = folder / name
-        if not _cached_file_is_valid(path, spec.sha256[name]):
-            payload = _fetch_payload(name, spec.sha256[name], sources, progress, failures, dead_hosts)
-            if payload is None:
-                missing.append(name)
-                continue
-            write_atomically(path, payload)
-        paths[name] = path
+    for name in needed:
+        payload = _fetch_payload(name, spec.sha256[name], sources, progress, failures, dead_hosts)
+        if payload is None:
+            missing.append(name)
+            continue
+        try:
+            write_atomically(folder / name, payload)
+        except OSError as error:
+            raise DataUnavailableError(_cache_message(spec, folder, error)) from None
+        found[name] = (folder / name, payload)
     if missing:
         raise DataUnavailableError(_unavailable_message(spec, folder, missing, failures))
-    return paths
+    return {name: found[name] for name in FILES}
 
 
 def verify(dataset: str, *, folder: Path | None = None) -> dict[str, str]:
     """Check the cached files of ``dataset`` without fetching anything.
 
-    Returns ``{file name: "ok" | "missing" | "corrupt"}``; nothing is removed.
+    Returns ``{file name: "ok" | "missing" | "corrupt" | "unreadable"}``; nothing is changed.
     """
     spec = DATASETS[dataset]
     folder = folder or cache_dir() / spec.name
     status: dict[str, str] = {}
     for name in FILES:
-        path = folder / name
-        if not path.is_file():
+        try:
+            payload = (folder / name).read_bytes()
+        except FileNotFoundError:
             status[name] = "missing"
+        except OSError:
+            status[name] = "unreadable"
         else:
-            status[name] = "ok" if sha256_hex(path.read_bytes()) == spec.sha256[name] else "corrupt"
+            status[name] = "ok" if sha256_hex(payload) == spec.sha256[name] else "corrupt"
     return status
 
 
+def available_offline(dataset: str) -> bool:
+    """True when every file of ``dataset`` is in the cache folder, or as ``<name>.gz`` there or in
+    a ``KATA_DATA_MIRROR`` folder: a load needs no network. Looks at names only (no hashing)."""
+    spec = DATASETS[dataset]
+    mirror = user_mirror()
+    places = [cache_dir() / spec.name] + ([Path(mirror) / spec.name] if mirror and not _is_url(mirror) else [])
+    return all(
+        (places[0] / name).is_file() or any((place / f"{name}.gz").is_file() for place in places) for name in FILES
+    )
+
+
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see either no file or all of it."""
+    """Write ``data`` to ``path`` so that readers see either no file (or the old one) or all of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
@@ -248,11 +301,11 @@ def load_idx_dataset(
     progress: bool = True,
 ) -> Dataset:
     """Load an IDX dataset of ``DATASETS`` by name; see ``load_mnist`` for the options."""
-    paths = fetch(dataset, progress=progress)
+    payloads = fetch_payloads(dataset, progress=progress)
     splits = []
     for split, limit, arg in (("train", n_train, "n_train"), ("t10k", n_test, "n_test")):
-        images = parse_idx(paths[f"{split}-images-idx3-ubyte"].read_bytes())
-        labels = parse_idx(paths[f"{split}-labels-idx1-ubyte"].read_bytes())
+        images = parse_idx(payloads[f"{split}-images-idx3-ubyte"][1])
+        labels = parse_idx(payloads[f"{split}-labels-idx1-ubyte"][1])
         keep = _subset_size(arg, limit, len(labels))
         splits.append(_prepare(images[:keep], labels[:keep], flat=flat, one_hot=one_hot, n_classes=10))
     (X_train, y_train), (X_test, y_test) = splits
@@ -305,14 +358,66 @@ def _is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def _cached_file_is_valid(path: Path, sha256: str) -> bool:
-    if not path.is_file():
-        return False
-    if sha256_hex(path.read_bytes()) == sha256:
-        return True
-    log.warning("%s failed its SHA-256 check (corrupt or truncated): removing it and fetching it again", path)
-    path.unlink()
-    return False
+def _cached_payload(path: Path, sha256: str) -> bytes | None:
+    """The bytes of the cached file at ``path`` if they hash to ``sha256``, else None.
+
+    A corrupt file is left where it is: the verified download replaces it atomically,
+    and deleting it here could delete the good copy another process has just written.
+    """
+    try:
+        payload = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        log.warning("cannot read %s (%s): fetching it again", path, error.strerror or error)
+        return None
+    if sha256_hex(payload) == sha256:
+        return payload
+    log.warning("%s failed its SHA-256 check (corrupt or truncated): fetching it again", path)
+    return None
+
+
+def _check_writable(spec: DatasetSpec, folder: Path) -> None:
+    """Raise ``DataUnavailableError`` if files cannot be written into ``folder`` or its disk is nearly full."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, probe = tempfile.mkstemp(dir=folder, prefix=".write-test-")
+        os.close(descriptor)
+        os.unlink(probe)
+        free = shutil.disk_usage(folder).free
+    except OSError as error:
+        raise DataUnavailableError(_cache_message(spec, folder, error)) from None
+    if free < SPACE_NEEDED:
+        raise DataUnavailableError(
+            f"The disk holding the data cache {folder} has {free / 2**20:.0f} MiB free; {spec.title} needs about "
+            f"{SPACE_NEEDED // 2**20} MiB. Free some space, or set KATA_DATA_DIR to a folder on another disk "
+            "(for example export KATA_DATA_DIR=/path/with/space) and run the command again."
+        )
+
+
+def _check_mirror(spec: DatasetSpec, mirror: str | None) -> None:
+    """Raise ``DataUnavailableError`` if ``KATA_DATA_MIRROR`` names a folder that does not exist."""
+    if mirror and not _is_url(mirror) and not Path(mirror).is_dir():
+        raise DataUnavailableError(
+            f"KATA_DATA_MIRROR is set to {mirror}, which is not a folder here, so {spec.title} cannot be "
+            f"copied from it. Point it at the folder that holds {spec.name}/<file>.gz (or at a URL), or unset it "
+            "to download from the dataset's own mirrors."
+        )
+
+
+def _cache_message(spec: DatasetSpec, folder: Path, error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    if error.errno == errno.ENOSPC:
+        return (
+            f"The disk holding the data cache {folder} is full ({reason}) while saving {spec.title}. Free some "
+            "space, or set KATA_DATA_DIR to a folder on another disk (for example export KATA_DATA_DIR=/path/with/"
+            "space) and run the command again."
+        )
+    return (
+        f"Cannot save {spec.title} in the data cache {folder} ({reason}). Set KATA_DATA_DIR to a folder you can "
+        f"write to (for example export KATA_DATA_DIR=$HOME/kata-data), or make {folder} writable, and run the "
+        "command again."
+    )
 
 
 def _fetch_payload(
@@ -341,7 +446,7 @@ def _fetch_payload(
         except (requests.ConnectionError, requests.Timeout) as error:
             if host is not None:
                 dead_hosts.add(host)
-            failures.append(f"{location}: could not connect ({type(error).__name__})")
+            failures.append(f"{location}: {_network_failure(error)}")
             continue
         except (requests.RequestException, OSError, EOFError, zlib.error) as error:
             failures.append(f"{location}: transfer or gzip failed ({type(error).__name__}: {error})")
@@ -358,9 +463,21 @@ def _fetch_payload(
     return None
 
 
+def _network_failure(error: requests.RequestException) -> str:
+    """What went wrong with a host, in a few words: refused, silent, or stalled."""
+    if isinstance(error, requests.ConnectTimeout):
+        return f"could not connect within {CONNECT_TIMEOUT:g} s"
+    if isinstance(error, requests.ReadTimeout):
+        return f"connected, but did not answer within {READ_TIMEOUT:g} s"
+    if "Read timed out" in str(error):  # requests reports a stall mid-transfer as a ConnectionError
+        return f"stopped sending for {READ_TIMEOUT:g} s"
+    return f"could not connect ({type(error).__name__})"
+
+
 def _download(url: str, progress: bool) -> bytes:
     buffer = BytesIO()
-    downloader = pooch.HTTPDownloader(progressbar=progress, chunk_size=1 << 16, timeout=(10, 60))
+    timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
+    downloader = pooch.HTTPDownloader(progressbar=progress, chunk_size=1 << 16, timeout=timeout)
     log.info("downloading %s", url)
     downloader(url, buffer, None)
     return buffer.getvalue()

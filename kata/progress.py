@@ -1,8 +1,9 @@
 """Per-kata progress of the learner's exercises: done, todo or wrong.
 
 A kata is *wrong* if any of its tests failed, else *todo* if any reached a
-stub, else *done* if any passed; a kata whose tests were all skipped for
-another reason (no MNIST offline, say) is *skipped*.
+stub, else *skipped* if any was skipped for another reason (no MNIST offline,
+say: a kata is never done while some of its tests could not run), else *done*
+if any passed.
 """
 
 from __future__ import annotations
@@ -17,14 +18,20 @@ class Progress:
     def __init__(self) -> None:
         self._status: dict[str, str] = {}
         self._detail: dict[str, str] = {}
+        self._order: dict[str, tuple[str, int, str]] = {}
 
-    def record(self, kata: str, status: str, detail: str = "") -> None:
-        """Add one test outcome of ``kata``; the most severe outcome wins."""
+    def record(self, kata: str, status: str, detail: str = "", order: tuple[str, int, str] = ("", 0, "")) -> None:
+        """Add one test outcome of ``kata``; the most severe outcome wins, and among equally severe
+        ones the test first in ``order`` (its file, line and id), whatever order they arrive in."""
         if status not in _SEVERITY:
             raise ValueError(f"status must be one of {STATUSES}; got {status!r}")
-        if kata not in self._status or _SEVERITY[status] > _SEVERITY[self._status[kata]]:
+        known = kata in self._status
+        more_severe = known and _SEVERITY[status] > _SEVERITY[self._status[kata]]
+        earlier = known and _SEVERITY[status] == _SEVERITY[self._status[kata]] and order < self._order[kata]
+        if not known or more_severe or earlier:
             self._status[kata] = status
             self._detail[kata] = detail
+            self._order[kata] = order
 
     def status(self, kata: str) -> tuple[str, str] | None:
         """``(status, detail)`` of ``kata``, or None when none of its tests ran."""
@@ -53,6 +60,9 @@ class Progress:
         if upcoming:
             status, detail = self._status[upcoming[0]], self._detail[upcoming[0]]
             rows.append(f"next: {upcoming[0]} ({status}{': ' + detail if detail else ''})")
+        elif any(status == "skipped" for status in self._status.values()):
+            skipped = sum(status == "skipped" for status in self._status.values())
+            rows.append(f"no kata is wrong or todo; {skipped} skipped: some of their tests could not run")
         else:
             rows.append("every kata that ran is done")
         return "\n".join(rows)

@@ -1,8 +1,15 @@
-"""Run the kata tests of ``exercises/`` in a fresh pytest process and read back what happened."""
+"""Run the kata tests of ``exercises/`` in a fresh pytest process and read back what happened.
+
+The process runs with the project's own pytest settings only: the user's
+``PYTEST_ADDOPTS`` (``-n 2``, ``-x``, ``--lf``...) would change what runs and
+what the report says, so it is left out; options for one check go after
+``kata check NAME --``.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -24,28 +31,40 @@ class PytestError(Exception):
 
 @dataclass
 class TestRun:
-    """The outcome of one pytest run: each kata's status and every failed exercises test."""
+    """The outcome of one pytest run: each kata's status, every failed exercises test, the counts."""
 
     statuses: dict[str, tuple[str, str]] = field(default_factory=dict)
     failures: list[dict[str, Any]] = field(default_factory=list)
+    tests: dict[str, int] = field(default_factory=dict)  # exercises tests: passed, failed, todo, skipped
+    skipped_for_data: dict[str, int] = field(default_factory=dict)  # data set title -> tests skipped without it
     returncode: int = 0
     output: str = ""
+    reported: bool = True  # pytest wrote its kata report
 
     @property
     def problem(self) -> str:
         """Why pytest could not run the tests (the end of its output), or "" when it ran."""
-        if self.returncode in _RAN:
+        if self.returncode in _RAN and self.reported:
             return ""
         tail = "\n".join(self.output.strip().splitlines()[-20:])
-        return f"pytest exited with code {self.returncode}:\n{tail}"
+        ended = "ended without writing its report" if self.returncode in _RAN else "exited"
+        return f"pytest {ended} (exit code {self.returncode}):\n{tail}".rstrip()
+
+    def counts(self) -> str:
+        """``"14 of 17 tests passed (2 failed, 1 todo)"`` for the exercises tests; "" if none ran."""
+        total = sum(self.tests.values())
+        if not total:
+            return ""
+        others = [f"{self.tests[name]} {name}" for name in ("failed", "todo", "skipped") if self.tests.get(name)]
+        passed = f"{self.tests.get('passed', 0)} of {total} test{'s' if total != 1 else ''} passed"
+        return passed + (f" ({', '.join(others)})" if others else "")
 
 
-def pytest_command(selected: Sequence[Kata], *, slow: bool, shrink: bool, report: Path, failures: Path) -> list[str]:
+def pytest_command(selected: Sequence[Kata], *, slow: bool, shrink: bool, report: Path) -> list[str]:
     """The pytest command line that runs the exercises tests of ``selected``."""
     folders = sorted({kata.chapter for kata in selected})
     command = [sys.executable, "-m", "pytest", *(str(TESTS / chapter) for chapter in folders)]
-    command += ["--impl", "exercises", "-q", "--no-header", "-p", "no:cacheprovider", "-p", "kata.report"]
-    command += ["--kata-report", str(report), "--kata-failures", str(failures)]
+    command += ["--impl", "exercises", "-q", "--no-header", "-p", "no:cacheprovider", "--kata-report", str(report)]
     for kata in selected:
         command += ["--kata", kata.qualname]
     if not slow:
@@ -73,17 +92,24 @@ def run_tests(
     """
     if not selected:
         return TestRun()
+    environment = {name: value for name, value in os.environ.items() if name != "PYTEST_ADDOPTS"}
     with tempfile.TemporaryDirectory(prefix="kata-") as folder:
-        report, failures = Path(folder) / "report.json", Path(folder) / "failures.json"
-        command = pytest_command(selected, slow=slow, shrink=shrink, report=report, failures=failures)
+        report = Path(folder) / "report.json"
+        command = pytest_command(selected, slow=slow, shrink=shrink, report=report)
         command += (["--kata-bar"] if bar and not show_output else []) + list(extra)
         completed = subprocess.run(
-            command, cwd=PROJECT_ROOT, stdout=None if show_output else subprocess.PIPE, text=True, check=False
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdout=None if show_output else subprocess.PIPE,
+            text=True,
+            check=False,
         )
-        run = TestRun(returncode=completed.returncode, output=completed.stdout or "")
-        if report.is_file():
-            statuses = json.loads(report.read_text())
-            run.statuses = {kata: (entry["status"], entry["detail"]) for kata, entry in statuses.items()}
-        if failures.is_file():
-            run.failures = json.loads(failures.read_text())
+        run = TestRun(returncode=completed.returncode, output=completed.stdout or "", reported=report.is_file())
+        if run.reported:
+            written = json.loads(report.read_text())
+            run.statuses = {kata: (entry["status"], entry["detail"]) for kata, entry in written["katas"].items()}
+            run.failures = written["failures"]
+            run.tests = written["tests"]
+            run.skipped_for_data = written["skipped_for_data"]
     return run

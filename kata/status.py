@@ -4,7 +4,10 @@ A kata whose function is still the untouched stub is *todo* without running
 anything. The others run their fast tests (``-m "not slow"``) in one pytest
 process. Results are cached per chapter, keyed on the content of every file
 that can change them: the chapter's tests, the harness, and the exercises
-chapters it imports; an edit elsewhere does not re-run a chapter.
+chapters it imports; an edit elsewhere does not re-run a chapter. Only a
+verdict the tests gave is cached (done, wrong, or todo behind another stub):
+a kata whose tests did not run, or were skipped (no MNIST offline), is run
+again next time, and nothing is cached from a pytest run that failed to report.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from .runner import TESTS, PytestError, run_tests
 from .trees import PROJECT_ROOT, Kata, chapters, katas
 
 EXERCISES = PROJECT_ROOT / "exercises"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+CACHED_STATUSES = ("done", "wrong", "todo")  # verdicts of the tests; "skipped" depends on the machine
 
 
 @dataclass(frozen=True)
@@ -134,10 +138,13 @@ def course_status(
     stale: list[Kata] = []
     for name in names:
         cached = cache.get(name, {})
-        if cached.get("key") == keys[name]:
-            results.update({kata: (entry[0], entry[1]) for kata, entry in cached["results"].items()})
-        else:
-            stale += [kata for kata in katas(name) if written_states[kata] == "written"]
+        chapter_results = cached.get("results", {}) if cached.get("key") == keys[name] else {}
+        for kata in katas(name):
+            if kata.qualname in chapter_results:
+                verdict, detail = chapter_results[kata.qualname]
+                results[kata.qualname] = (verdict, detail)
+            elif written_states[kata] == "written":
+                stale.append(kata)
     if stale:
         run = run_tests(stale, slow=False, shrink=False, bar=bar)
         if run.problem:
@@ -160,9 +167,37 @@ def combine(kata: Kata, written: str, result: tuple[str, str] | None) -> KataSta
 
 
 def _save_cache(ran: Iterable[str], keys: dict[str, str], statuses: dict[str, tuple[str, str]]) -> None:
+    """Add the verdicts of this run to the cache; a chapter whose key changed starts afresh."""
     saved = state.load("status")
     cached = saved.setdefault("chapters", {})
     for name in ran:
-        chapter_results = {kata: list(result) for kata, result in statuses.items() if kata.split(".")[0] == name}
-        cached[name] = {"key": keys[name], "results": chapter_results}
+        previous = cached.get(name, {})
+        results = previous.get("results", {}) if previous.get("key") == keys[name] else {}
+        for kata, (status, detail) in statuses.items():
+            if kata.split(".")[0] == name and status in CACHED_STATUSES:
+                results[kata] = [status, detail]
+        cached[name] = {"key": keys[name], "results": results}
     state.save("status", saved)
+
+
+def all_done_advice(entries: Sequence[KataStatus]) -> list[str]:
+    """What to say when none of ``entries`` is wrong or todo: the next chapter when only some
+    chapters were shown, what could not be checked here, and training only at the course's end."""
+    shown = list(dict.fromkeys(entry.kata.chapter for entry in entries))
+    course = chapters()
+    later = [name for name in course if name not in shown and course.index(name) > course.index(shown[-1])]
+    skipped = [entry for entry in entries if entry.status == "skipped"]
+    lines = []
+    if skipped:
+        names = ", ".join(entry.kata.qualname for entry in skipped)
+        lines.append(f"Not checked here: {names} ({skipped[0].detail or 'its tests did not run'}).")
+    every = "Every other kata" if skipped else "Every kata"
+    if later:
+        lines.append(f"{every} of {' and '.join(shown)} is done. Next: kata status {later[0]}")
+        if "chapter3" in shown:
+            lines.append("Your chapter 3 can already train an MLP on MNIST: kata train mlp")
+    elif len(shown) < len(course):
+        lines.append(f"{every} of {' and '.join(shown)} is done; kata status shows the whole course.")
+    else:
+        lines.append(f"{every} {'that could run ' if skipped else ''}is done. Train your own network: kata train cnn")
+    return lines

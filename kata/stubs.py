@@ -150,7 +150,7 @@ def _is_public(node: ast.stmt) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kata.stubs", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m kata.stubs", description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report the files that differ")
     args = parser.parse_args(argv)
     if args.check:

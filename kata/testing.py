@@ -36,27 +36,63 @@ def assert_close(
     dtype: Any = None,
 ) -> None:
     """``got`` is an array of ``expected``'s shape whose values match within
-    ``|got - expected| <= atol + rtol * |expected|`` (and of ``dtype`` when given)."""
+    ``|got - expected| <= atol + rtol * |expected|`` (and of ``dtype`` when given).
+
+    A NaN never matches (not even a NaN), and an infinity only the same
+    infinity. The failure message counts the mismatched elements, gives the
+    largest difference among those that are finite in both (with where it is),
+    and counts NaN and infinite values apart: a NaN is never "0 away".
+    """
     want = np.asarray(expected)
     assert_array(got, what=what, shape=want.shape, dtype=dtype)
     assert isinstance(got, np.ndarray)
     if not np.allclose(got, want, rtol=rtol, atol=atol, equal_nan=False):
-        with np.errstate(all="ignore"):
-            difference = np.abs(got.astype(np.float64) - want.astype(np.float64))
-        mismatched = ~np.isclose(got, want, rtol=rtol, atol=atol)
         raise AssertionError(
-            f"{what}: values differ in {int(mismatched.sum())} of {want.size} elements "
-            f"(rtol={rtol:g}, atol={atol:g}; largest difference {np.nanmax(difference):.6g})\n"
+            f"{what}: values differ in {_mismatches(got, want, rtol, atol)}\n"
             f"expected:\n{_show(want)}\ngot:\n{_show(got)}"
         )
 
 
+def _mismatches(got: NDArray[Any], want: NDArray[Any], rtol: float, atol: float) -> str:
+    """E.g. ``3 of 6 elements (rtol=1e-06, atol=1e-09; largest difference 0.5 at [1, 0]: expected 2, got 2.5;
+    NaN where a number was expected in 1)``."""
+    g = np.asarray(got, dtype=np.float64)
+    w = np.broadcast_to(np.asarray(want, dtype=np.float64), g.shape)
+    with np.errstate(all="ignore"):
+        mismatched = ~np.isclose(g, w, rtol=rtol, atol=atol, equal_nan=False)
+        finite = mismatched & np.isfinite(g) & np.isfinite(w)
+        difference = np.where(finite, np.abs(g - w), -1.0)
+    notes = [f"rtol={rtol:g}, atol={atol:g}"]
+    if finite.any():
+        index = np.unravel_index(int(np.argmax(difference)), g.shape)
+        where = f" at [{', '.join(str(int(i)) for i in index)}]" if g.ndim else ""
+        notes.append(
+            f"largest difference {difference[index]:.6g}{where}: expected {w[index]:.6g}, got {g[index]:.6g}"
+            + (" (relative tolerance is no help where 0 is expected)" if w[index] == 0 else "")
+        )
+    counts = {
+        "NaN where a number was expected": np.isnan(g) & ~np.isnan(w),
+        "a number where NaN was expected": ~np.isnan(g) & np.isnan(w),
+        "NaN in both (NaN never matches)": np.isnan(g) & np.isnan(w),
+        "an infinity where a finite number was expected": np.isinf(g) & np.isfinite(w),
+        "a finite number where an infinity was expected": np.isfinite(g) & np.isinf(w),
+        "the opposite infinity": np.isinf(g) & np.isinf(w) & (g != w),
+    }
+    notes += [f"{text} in {int(mask.sum())}" for text, mask in counts.items() if mask.any()]
+    return f"{int(mismatched.sum())} of {w.size} elements ({'; '.join(notes)})"
+
+
 def assert_scalar(got: object, expected: float, *, what: str, rtol: float = 1e-6, atol: float = 1e-9) -> None:
-    """``got`` is a Python ``float`` (not an array) close to ``expected``."""
+    """``got`` is a Python ``float`` (not an array) close to ``expected``; NaN matches nothing."""
     if not isinstance(got, float):
         raise AssertionError(f"{what}: expected a Python float, got {type(got).__name__} {got!r}")
-    if not abs(got - expected) <= atol + rtol * abs(expected):
-        raise AssertionError(f"{what}: expected {expected!r}, got {got!r} (rtol={rtol:g}, atol={atol:g})")
+    if not abs(got - expected) <= atol + rtol * abs(expected):  # False for NaN, and for inf - inf
+        note = ""
+        if math.isnan(got):
+            note = "; NaN: an invalid operation such as 0/0, log of a negative number or inf - inf"
+        elif math.isinf(got) and not math.isinf(expected):
+            note = "; an overflow, or a log of 0?"
+        raise AssertionError(f"{what}: expected {expected!r}, got {got!r} (rtol={rtol:g}, atol={atol:g}{note})")
 
 
 @contextmanager

@@ -10,9 +10,16 @@ learner's code):
     deep-mlp  784-256-128-10 chapter 4: init_mlp_3layer, forward_mlp_3layer, backward_mlp_3layer
     cnn       conv 8x3x3, ReLU, max-pool 2x2, dense   chapter 4: init_cnn, forward_cnn, backward_cnn
 
-plus chapter 3's ``cross_entropy`` and chapter 4's ``momentum_update`` and
-``accuracy`` for every network. Before the first epoch each of them runs once
-on two images, so a kata that is still a stub stops the run at once.
+plus chapter 3's ``cross_entropy`` for every network, and chapter 4's
+``momentum_update`` and ``accuracy`` for the chapter 4 networks: the ``mlp``
+needs nothing beyond chapter 3 (its momentum step and accuracy are the
+harness's own). Before the first epoch each of them runs once on two images,
+so a kata that is still a stub stops the run at once.
+
+Every option is checked before anything is loaded or printed, and a value
+the user gave is used as given (``--lr 0`` is refused, not replaced by the
+default). NumPy's BLAS runs on one thread, as in the tests (``--threads``):
+on a busy machine more threads slow training down many times over.
 
 A run folder ``runs/<net>-<dataset>-<timestamp>/`` receives, after every
 epoch: ``metrics.json`` (settings, per-epoch figures, the loss and accuracy
@@ -38,10 +45,11 @@ from numpy.typing import NDArray
 from tqdm import tqdm
 
 from . import data, plots
-from .runs import RUNS, unused_run_folder
+from .runs import RUNS, check_runs_folder, unused_run_folder
 from .trees import PROJECT_ROOT, Implementation, find_kata, stub_reached
 
 Params = dict[str, NDArray[np.floating]]
+CHAPTER4_OPTIMIZER = ("chapter4.momentum_update", "chapter4.accuracy")
 EVALUATION_BATCH = 1000
 POINTS_PER_EPOCH = 50  # points of the running loss and accuracy curves per epoch
 LR_END = 0.1  # the learning rate falls linearly to this fraction of --lr over a command's epochs
@@ -64,6 +72,15 @@ class Network:
     gradients: Callable[[Implementation, NDArray[np.float32], NDArray[np.float32], Params], tuple[Any, Params]]
     lr: float
     batch_size: int
+    optimizer: tuple[str, ...] = ()  # the learner's momentum step and accuracy, else the harness's
+
+    @property
+    def every_kata(self) -> tuple[str, ...]:
+        return (*self.katas, *self.optimizer)
+
+    def kata_for(self, word: str) -> str:
+        """The kata of this network whose name contains ``word`` (``"backward"``, ``"init"``)."""
+        return next(name for name in self.katas if word in name.split(".")[1])
 
 
 def _mlp_forward(impl: Implementation, X: NDArray[np.float32], p: Params) -> NDArray[np.floating]:
@@ -111,18 +128,17 @@ NETWORKS = {
             ("chapter3.cross_entropy", "chapter4.forward_mlp_3layer", "chapter4.backward_mlp_3layer",
              "chapter4.init_mlp_3layer"),
             lambda impl, rng: impl.chapter4.init_mlp_3layer(784, 256, 128, 10, rng, np.float32),
-            _deep_forward, _deep_gradients, lr=0.1, batch_size=64,
+            _deep_forward, _deep_gradients, lr=0.1, batch_size=64, optimizer=CHAPTER4_OPTIMIZER,
         ),
         Network(
             "cnn", "CNN conv 8x3x3 - ReLU - max-pool 2x2 - dense 1352-10", False,
             ("chapter3.cross_entropy", "chapter4.init_cnn", "chapter4.forward_cnn", "chapter4.backward_cnn"),
             lambda impl, rng: impl.chapter4.init_cnn(rng, dtype=np.float32),
             lambda impl, X, p: impl.chapter4.forward_cnn(X, p)[0],
-            _cnn_gradients, lr=0.05, batch_size=32,
+            _cnn_gradients, lr=0.05, batch_size=32, optimizer=CHAPTER4_OPTIMIZER,
         ),
     )
 }  # fmt: skip
-OPTIMIZER_KATAS = ("chapter4.momentum_update", "chapter4.accuracy")
 
 
 @dataclass
@@ -133,9 +149,9 @@ class Config:
     impl: str = "exercises"
     dataset: str = "mnist"
     seed: int = 0
-    lr: float = 0.0  # 0: the network's default
+    lr: float | None = None  # None: the network's default
     momentum: float = 0.9
-    batch_size: int = 0  # 0: the network's default
+    batch_size: int | None = None  # None: the network's default
     limit: int | None = None  # train on the first `limit` images of each split
 
     def __post_init__(self) -> None:
@@ -143,13 +159,31 @@ class Config:
             raise ValueError(f"no network {self.net!r}; choose one of {', '.join(NETWORKS)}")
         if self.dataset not in data.DATASETS:
             raise ValueError(f"no dataset {self.dataset!r}; choose one of {', '.join(data.DATASETS)}")
+        if self.impl not in ("exercises", "reference"):
+            raise ValueError(f"--impl must be exercises or reference; got {self.impl!r}")
         network = NETWORKS[self.net]
-        self.lr = self.lr or network.lr
-        self.batch_size = self.batch_size or network.batch_size
-        if self.lr <= 0 or not 0 <= self.momentum < 1 or self.batch_size < 1:
-            raise ValueError("--lr must be positive, --momentum in [0, 1) and --batch-size at least 1")
+        self.lr = network.lr if self.lr is None else self.lr
+        self.batch_size = network.batch_size if self.batch_size is None else self.batch_size
+        if not (math.isfinite(self.lr) and self.lr > 0):
+            raise ValueError(f"--lr must be a positive number; got {self.lr}")
+        if not 0 <= self.momentum < 1:  # also refuses nan
+            raise ValueError(f"--momentum must be in [0, 1); got {self.momentum}")
+        if self.batch_size < 1:
+            raise ValueError(f"--batch-size must be at least 1; got {self.batch_size}")
+        if self.seed < 0:
+            raise ValueError(f"--seed must be 0 or more; got {self.seed}")
         if self.limit is not None and self.limit < 1:
             raise ValueError(f"--limit must be at least 1; got {self.limit}")
+
+    @property
+    def learning_rate(self) -> float:
+        """``lr``, resolved to the network's default."""
+        return NETWORKS[self.net].lr if self.lr is None else self.lr
+
+    @property
+    def batch(self) -> int:
+        """``batch_size``, resolved to the network's default."""
+        return NETWORKS[self.net].batch_size if self.batch_size is None else self.batch_size
 
 
 @dataclass
@@ -208,6 +242,22 @@ def latest_run(net: str, runs: Path = RUNS) -> Path:
     return max(found, key=lambda path: (path / "metrics.json").stat().st_mtime_ns)
 
 
+def check_machine_options(folder: Path, threads: int) -> None:
+    """The options about this machine, checked before anything is loaded: the run folder (or the
+    folder of run folders) can be written, and ``threads`` is a thread count."""
+    if threads < 0:
+        raise ValueError(f"--threads must be 0 (BLAS's own choice) or more; got {threads}")
+    check_runs_folder(folder)
+
+
+def pin_blas_threads(threads: int) -> None:
+    """Limit NumPy's BLAS to ``threads`` threads for the rest of this process (0: leave it as it is)."""
+    if threads:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,unused-ignore]
+
+        threadpool_limits(limits=threads, user_api="blas")
+
+
 def load_data(config: Config) -> data.Dataset:
     """The dataset as the network wants it: flat rows or (28, 28, 1) images, int64 labels."""
     limit = config.limit
@@ -221,11 +271,11 @@ def check_katas(run: Run, X: NDArray[np.float32], y: NDArray[np.int64]) -> None:
     """One training step on two images with every kata the loop needs; raise ``TrainingError``
     naming the first stub reached or what is wrong with a result."""
     impl, network, config = run.impl, run.network, run.config
-    katas = (*network.katas, *OPTIMIZER_KATAS)
+    katas = network.every_kata
     X2, y2 = X[:2], y[:2]
     Y2 = np.eye(10, dtype=np.float32)[y2]
     params = _learner_call(katas, lambda: network.init(impl, np.random.default_rng(0)))
-    _require(isinstance(params, dict), f"{network.katas[0]} must return a dict of parameters")
+    _require(isinstance(params, dict), f"{network.kata_for('init')} must return a dict of parameters")
     probs, grads = _learner_call(katas, lambda: network.gradients(impl, X2, Y2, params))
     _require(
         np.shape(probs) == (2, 10), f"the forward pass must give probabilities of shape (2, 10); got {np.shape(probs)}"
@@ -236,10 +286,24 @@ def check_katas(run: Run, X: NDArray[np.float32], y: NDArray[np.int64]) -> None:
                  f"the gradient of {name} has shape {np.shape(grads[name])}, {name} has {np.shape(value)}")  # fmt: skip
     some = next(iter(params))
     _learner_call(katas, lambda: impl.chapter3.cross_entropy(probs, Y2))
-    _learner_call(
-        katas, lambda: impl.chapter4.momentum_update(0 * params[some], grads[some], config.momentum, config.lr)
-    )
-    _learner_call(katas, lambda: impl.chapter4.accuracy(probs, y2))
+    _learner_call(katas, lambda: momentum_step(run, 0 * params[some], grads[some], config.learning_rate))
+    _learner_call(katas, lambda: accuracy(run, probs, y2))
+
+
+def momentum_step(run: Run, velocity: NDArray[np.floating], grad: NDArray[np.floating], lr: float) -> Any:
+    """The new velocity ``mu * v - lr * grad``: chapter 4's ``momentum_update`` for a network of
+    chapter 4, the harness's own for the chapter 3 MLP."""
+    if run.network.optimizer:
+        return run.impl.chapter4.momentum_update(velocity, grad, run.config.momentum, lr)
+    return run.config.momentum * velocity - lr * grad
+
+
+def accuracy(run: Run, probs: NDArray[np.floating], y: NDArray[np.int64]) -> float:
+    """The fraction of rows of ``probs`` whose largest entry is at the label: chapter 4's
+    ``accuracy`` for a network of chapter 4, the harness's own for the chapter 3 MLP."""
+    if run.network.optimizer:
+        return float(run.impl.chapter4.accuracy(probs, y))
+    return float(np.mean(np.argmax(probs, axis=1) == y))
 
 
 def train(
@@ -258,8 +322,8 @@ def train(
     """
     X = np.asarray(dataset.X_train, dtype=np.float32)
     y, y_test = np.asarray(dataset.y_train, dtype=np.int64), np.asarray(dataset.y_test, dtype=np.int64)
-    n_batches = math.ceil(len(X) / run.config.batch_size)
-    rates = run.config.lr * np.linspace(1.0, LR_END, epochs * n_batches)
+    n_batches = math.ceil(len(X) / run.config.batch)
+    rates = run.config.learning_rate * np.linspace(1.0, LR_END, epochs * n_batches)
     first = len(run.epochs) + 1
     for offset, epoch in enumerate(range(first, first + epochs)):
         start_time = time.perf_counter()
@@ -273,11 +337,18 @@ def train(
             "epoch": epoch,
             "loss": loss,
             "train_accuracy": train_accuracy,
-            "test_accuracy": run.impl.chapter4.accuracy(probs_test, y_test),
+            "test_accuracy": accuracy(run, probs_test, y_test),
             "seconds": time.perf_counter() - start_time,
         }
         run.epochs.append(record)
-        save(run, dataset.X_test)
+        try:
+            save(run, dataset.X_test)
+        except OSError as error:
+            run.epochs.pop()
+            raise TrainingError(
+                f"cannot save epoch {epoch} in {run.folder} ({error.strerror or type(error).__name__}); "
+                "free some space or start again with --runs FOLDER elsewhere"
+            ) from None
         report(
             f"epoch {epoch}  loss {loss:.4f}  train {100 * train_accuracy:.2f} %  "
             f"test {100 * record['test_accuracy']:.2f} %  {record['seconds']:.1f} s"
@@ -292,24 +363,23 @@ def _train_epoch(
     the running training accuracy, and appends the points of the curves to ``run.steps``."""
     impl, network, config = run.impl, run.network, run.config
     eye = np.eye(10, dtype=np.float32)
-    n_batches = math.ceil(len(X) / config.batch_size)
+    n_batches = math.ceil(len(X) / config.batch)
     every = max(min(10, n_batches), n_batches // POINTS_PER_EPOCH)  # batches per point of the curves
     order = run.rng.permutation(len(X))
     total = np.zeros(2)  # summed loss and number right, over the epoch
     interval = np.zeros(3)  # the same and the number of samples, since the last point
     for batch in range(n_batches):
-        index = order[batch * config.batch_size : (batch + 1) * config.batch_size]
+        index = order[batch * config.batch : (batch + 1) * config.batch]
         probs, grads = network.gradients(impl, X[index], eye[y[index]], run.params)
         loss = impl.chapter3.cross_entropy(probs, eye[y[index]])
         if not math.isfinite(loss):
             raise TrainingError(
                 f"the loss became {loss} in epoch {epoch}, batch {batch + 1}: try a smaller --lr "
-                f"(now {config.lr}), and check the backward pass (kata check {network.katas[-1]})"
+                f"(now {config.lr}), and check the backward pass (kata check {network.kata_for('backward')})"
             )
-        right = impl.chapter4.accuracy(probs, y[index]) * len(index)
+        right = accuracy(run, probs, y[index]) * len(index)
         for name, grad in grads.items():
-            run.velocities[name] = impl.chapter4.momentum_update(run.velocities[name], grad, config.momentum,
-                                                                 float(rates[batch]))  # fmt: skip
+            run.velocities[name] = momentum_step(run, run.velocities[name], grad, float(rates[batch]))
             run.params[name] += run.velocities[name]
         total += (loss * len(index), right)
         interval += (loss * len(index), right, len(index))

@@ -144,7 +144,7 @@ def train_mlp(
                 params[name] -= lr * grad
         # The last batches are views of this epoch's shuffled copy of the data: let it go
         # before the next epoch makes its own, so at most one copy is alive at a time.
-        del batches, X_batch, y_batch, A1, A2
+        del batches, X_batch, y_batch, A1, A2  # pyright: ignore[reportPossiblyUnboundVariable] - n >= 1 batch
         record: dict[str, float] = {"loss": total_loss / n, "train_accuracy": correct / n}
         if X_test is not None and y_test is not None:
             record["test_accuracy"] = _accuracy(params, X_test, y_test)

@@ -167,7 +167,7 @@ def optimize(
         w = w - learning_rate * grads["dw"]
         b = b - learning_rate * grads["db"]
         costs.append(cost)
-    return {"w": w, "b": b}, grads, costs
+    return {"w": w, "b": b}, grads, costs  # pyright: ignore[reportPossiblyUnboundVariable] - num_iterations >= 1
 
 
 @contract(X=Array("(n_x, m)"), w=Array("(n_x, 1)"), b=Real())

@@ -214,7 +214,7 @@ def nn_model(
             is not 2-D, they have different numbers of columns, ``n_h < 1`` or
             ``num_iterations < 1``.
     """
-    parameters = initialize_parameters(X.shape[0], n_h, Y.shape[0], rng, X.dtype)
+    parameters: dict[str, NDArray[np.floating]] = initialize_parameters(X.shape[0], n_h, Y.shape[0], rng, X.dtype)
     for _ in range(num_iterations):
         _, cache = forward_propagation(X, parameters)
         grads = backward_propagation(X, Y, parameters, cache)

@@ -1,6 +1,8 @@
 """``kata compare``: the learner's function and the reference on the same seeded inputs."""
 
 import importlib
+import re
+import time
 
 import numpy as np
 import pytest
@@ -45,7 +47,9 @@ def test_a_correct_function_is_the_same(learner, capsys):
     output = capsys.readouterr().out
     assert "chapter1.normalize on seeded example inputs (seed 0):" in output
     assert "X = float64 (64, 5)" in output
-    assert "result  float64 (64, 5)" in output and "max abs diff 0, max rel diff 0: same" in output
+    assert "result  float64 (64, 5)" in output
+    assert "max abs diff 0, max rel diff 0 (where the reference is not 0): same" in output, "a constant column is 0"
+    assert re.search(r"time on inputs \d+x the example's \(X float64 \(\d+, 5\)\): yours .* a call", output), output
     assert "x the reference's time)" in output
 
 
@@ -64,7 +68,7 @@ def test_an_upcast_has_a_different_dtype(learner):
     kata = learner("chapter1.matrix_multiply", lambda X, W: (X @ W).astype(np.float64))
     (leaf,) = compare.compare(kata).leaves
     assert leaf.verdict() == "different dtypes"
-    assert leaf.differences()[0] < 1e-5
+    assert leaf.differences().max_abs < 1e-5
 
 
 def test_warnings_and_in_place_changes_are_reported(learner, capsys):
@@ -143,3 +147,49 @@ def test_unknown_kata(capsys):
     assert capsys.readouterr().err.strip() == "kata: no chapter or kata named 'normalise'; did you mean normalize?"
     assert cli.main(["compare", "chapter1"]) == 2
     assert "is a chapter" in capsys.readouterr().err
+
+
+def test_nan_inf_and_zeros_are_reported_honestly():
+    reference = np.array([0.0, 0.0, 1.0, 2.0, 4.0, np.inf])
+    yours = np.array([0.0, 1e-3, np.nan, 2.5, np.inf, np.inf])
+    differences = compare.Leaf("result", yours, reference).differences()
+    assert differences.max_abs == 0.5, "over the elements finite in both"
+    assert differences.max_rel == 0.25, "relative only where the reference is not 0: no 1e+307"
+    assert (differences.nan_yours, differences.infinite, differences.zero_reference) == (1, 1, 2)
+    assert differences.describe() == (
+        "max abs diff 0.5, max rel diff 0.25 (where the reference is not 0); NaN in yours at 1 of 6; "
+        "infinite in one but not the other at 1 of 6"
+    )
+    assert compare.Leaf("result", yours, reference).verdict() == "different values"
+    only_nan = compare.Leaf("result", np.full(3, np.nan), np.ones(3)).differences()
+    assert only_nan.describe() == "NaN in yours at 3 of 3", "never 'largest difference 0'"
+
+
+def test_an_endless_loop_is_a_verdict_within_the_limit(learner, monkeypatch, capsys):
+    monkeypatch.setattr(compare, "CALL_LIMIT", 0.5)
+
+    def endless(Z):
+        while True:
+            Z = Z + 0
+
+    kata = learner("chapter1.sigmoid", endless)
+    started = time.perf_counter()
+    assert cli.main(["compare", kata.qualname]) == 1
+    assert time.perf_counter() - started < 5
+    error = capsys.readouterr().err
+    assert error.startswith("kata: wrong: your chapter1.sigmoid took longer than 0.5 s on the example inputs"), error
+    assert "Traceback" not in error
+
+
+def test_a_slow_learner_is_timed_on_large_inputs_and_says_how_much_slower(learner, capsys):
+    def slow_sigmoid(Z):
+        out = np.empty_like(Z)
+        for index, z in np.ndenumerate(Z):  # one Python step per element
+            out[index] = 0.5 * (1 + np.tanh(z / 2))
+        return out
+
+    learner("chapter1.sigmoid", slow_sigmoid)
+    assert cli.main(["compare", "sigmoid"]) == 0
+    output = capsys.readouterr().out
+    found = re.search(r"time on inputs (\d+)x the example's .* \(yours takes ([\d.]+)x the reference's time\)", output)
+    assert found and int(found.group(1)) >= 4 and float(found.group(2)) > 20, output

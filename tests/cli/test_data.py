@@ -73,11 +73,34 @@ def test_a_corrupt_file_is_reported_and_fetched_again(tiny, capsys):
 
 
 def test_unavailable_data_is_one_message_not_a_traceback(tiny, monkeypatch, capsys):
-    monkeypatch.setenv("KATA_DATA_MIRROR", str(tiny / "nowhere"))
+    (tiny / "empty" / "tiny").mkdir(parents=True)
+    monkeypatch.setenv("KATA_DATA_MIRROR", str(tiny / "empty"))
     assert cli.main(["data", "download"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("kata: Tiny is not available: 4 file(s) missing")
     assert "KATA_DATA_MIRROR" in error and "Traceback" not in error
+
+
+def test_a_mirror_folder_that_does_not_exist_is_named(tiny, monkeypatch, capsys):
+    monkeypatch.setenv("KATA_DATA_MIRROR", str(tiny / "nowhere"))
+    assert cli.main(["data", "download"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"kata: KATA_DATA_MIRROR is set to {tiny / 'nowhere'}, which is not a folder here")
+    assert len(error.strip().splitlines()) == 1
+
+
+def test_an_unwritable_cache_is_named_with_the_fix(tiny, monkeypatch, capsys):
+    (tiny / "a-file").write_text("")
+    monkeypatch.setenv("KATA_DATA_DIR", str(tiny / "a-file"))
+    assert cli.main(["data", "download"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"kata: Cannot save Tiny in the data cache {tiny / 'a-file' / 'tiny'}")
+    assert "KATA_DATA_DIR" in error and "Traceback" not in error
+
+
+def test_a_dataset_named_without_the_option_points_to_it(tiny, capsys):
+    assert cli.main(["data", "download", "tiny"]) == 2
+    assert capsys.readouterr().err.strip() == "kata: name the dataset with --dataset: kata data download --dataset tiny"
 
 
 def test_an_unknown_dataset_or_action_is_a_usage_error(tiny, capsys):

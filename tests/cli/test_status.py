@@ -2,11 +2,13 @@
 
 import ast
 import json
+import re
+import time
 
 import pytest
 
-from kata import status
-from kata.trees import Kata, find_kata
+from kata import runner, status
+from kata.trees import Kata, find_kata, katas
 
 WRONG_NORMALIZE = """
 def normalize(X):
@@ -18,6 +20,14 @@ def train_test_split(X, y, test_fraction, rng):
     X, y = shuffle_together(X, y, rng)
     n_test = -(-len(X) * test_fraction // 1)
     return X[: len(X) - n_test], X[len(X) - n_test :], y[: len(X) - n_test], y[len(X) - n_test :]
+"""
+
+
+NO_PYTEST = {"PYTEST_PLUGINS": "no_such_plugin"}  # pytest would not start: proves it was not run
+ENDLESS_SIGMOID = """
+def sigmoid(Z):
+    while True:
+        Z = Z + 0
 """
 
 
@@ -82,8 +92,8 @@ def test_kata_named_by_the_stub_it_reached():
 
 
 def test_fresh_copy_is_all_todo_without_running_tests(project, run_kata):
-    # pytest would refuse to start with this option: the stubs are recognized without it.
-    result = run_kata(project, "status", env={"PYTEST_ADDOPTS": "--no-such-option"})
+    # pytest would refuse to start with NO_PYTEST: the stubs are recognized without it.
+    result = run_kata(project, "status", env=NO_PYTEST)
     assert result.returncode == 0, result.stderr
     lines = kata_lines(result.stdout)
     assert len(lines) == 11 and {entry[0] for entry in lines.values()} == {"todo"}, result.stdout
@@ -102,7 +112,7 @@ def test_solved_chapter_is_done_and_cached(project, run_kata, solve):
     assert "11 of 11 katas done." in result.stdout and "Every kata is done" in result.stdout
     cached = json.loads((project / ".kata" / "status.json").read_text())["chapters"]["chapter1"]
     assert len(cached["results"]) == 11
-    again = run_kata(project, "status", env={"PYTEST_ADDOPTS": "--no-such-option"})
+    again = run_kata(project, "status", env=NO_PYTEST)
     assert again.returncode == 0, again.stderr
     assert again.stdout == result.stdout, "a second run with nothing changed reads the cache"
 
@@ -127,7 +137,7 @@ def test_syntax_error_is_wrong_without_running_tests(project, run_kata):
     source = matrices.read_text()
     line = source[: source.index(stub)].count("\n") + 1
     matrices.write_text(source.replace(stub, "return X @"))
-    result = run_kata(project, "status", env={"PYTEST_ADDOPTS": "--no-such-option"})
+    result = run_kata(project, "status", env=NO_PYTEST)
     assert result.returncode == 0, result.stderr
     lines = kata_lines(result.stdout)
     assert lines["matrix_multiply"][0] == "wrong"
@@ -140,3 +150,64 @@ def test_unknown_chapter(project, run_kata):
     assert result.returncode == 2
     assert result.stderr.strip() == "kata: no chapter named 'chapter7'; did you mean chapter1?"
     assert "Traceback" not in result.stderr
+
+
+def test_a_chapter_done_points_to_the_next_not_to_training():
+    entries = [status.KataStatus(kata, "done") for kata in katas("chapter2")]
+    assert status.all_done_advice(entries) == ["Every kata of chapter2 is done. Next: kata status chapter3"]
+    entries = [status.KataStatus(kata, "done") for kata in katas("chapter3")]
+    advice = status.all_done_advice(entries)
+    assert advice[0] == "Every kata of chapter3 is done. Next: kata status chapter4"
+    assert advice[1] == "Your chapter 3 can already train an MLP on MNIST: kata train mlp"
+    every = [status.KataStatus(kata, "done") for kata in katas()]
+    assert status.all_done_advice(every) == ["Every kata is done. Train your own network: kata train cnn"]
+    every[-1] = status.KataStatus(every[-1].kata, "skipped", "needs MNIST, not on this machine (kata data download)")
+    advice = status.all_done_advice(every)
+    assert (
+        advice[0]
+        == f"Not checked here: {every[-1].kata.qualname} (needs MNIST, not on this machine (kata data download))."
+    )
+    assert advice[1] == "Every other kata that could run is done. Train your own network: kata train cnn"
+
+
+def test_only_verdicts_of_tests_that_ran_are_cached(state_dir, monkeypatch):
+    chapter = katas("chapter1")
+    ran = []
+
+    def run_tests(selected, **options):
+        ran.append([kata.qualname for kata in selected])
+        verdicts = {"chapter1.normalize": ("done", ""), "chapter1.sigmoid": ("skipped", "needs MNIST, not here")}
+        return runner.TestRun(
+            statuses={kata.qualname: verdicts[kata.qualname] for kata in selected if kata.qualname in verdicts}
+        )
+
+    written = {"chapter1.normalize", "chapter1.sigmoid", "chapter1.one_hot"}  # one_hot: its tests do not run
+    monkeypatch.setattr(status, "run_tests", run_tests)
+    monkeypatch.setattr(status, "written_state", lambda kata: "written" if kata.qualname in written else "stub")
+    first = {entry.kata.qualname: entry for entry in status.course_status(["chapter1"])}
+    assert (first["chapter1.normalize"].status, first["chapter1.sigmoid"].status) == ("done", "skipped")
+    assert (first["chapter1.one_hot"].status, first["chapter1.one_hot"].detail) == ("skipped", "none of its tests ran")
+    cached = json.loads((state_dir / "status.json").read_text())["chapters"]["chapter1"]["results"]
+    assert cached == {"chapter1.normalize": ["done", ""]}, "a skip or a kata that did not run is never cached"
+    status.course_status(["chapter1"])
+    assert ran[1] == ["chapter1.sigmoid", "chapter1.one_hot"], "run again; the cached verdict is reused"
+    assert len(chapter) == 11
+
+
+def test_a_run_that_did_not_report_caches_nothing(state_dir, monkeypatch):
+    monkeypatch.setattr(status, "run_tests", lambda selected, **options: runner.TestRun(reported=False, returncode=1))
+    monkeypatch.setattr(status, "written_state", lambda kata: "written")
+    with pytest.raises(runner.PytestError, match="could not run the tests of chapter1: pytest ended without"):
+        status.course_status(["chapter1"])
+    assert not (state_dir / "status.json").exists()
+
+
+def test_an_endless_loop_is_wrong_not_a_hang(project, run_kata, replace):
+    replace(project / "exercises" / "chapter1" / "math_functions.py", "sigmoid", ENDLESS_SIGMOID)
+    started = time.perf_counter()
+    result = run_kata(project, "status", env={"KATA_TIMEOUT": "2"})
+    seconds = time.perf_counter() - started
+    assert result.returncode == 0, result.stderr
+    verdict, detail = kata_lines(result.stdout)["sigmoid"]
+    assert verdict == "wrong" and re.fullmatch(r"took longer than 2 s in test_\w+\[exercises\]", detail), detail
+    assert seconds < 30, f"{seconds:.1f} s"

@@ -37,8 +37,8 @@ def learner(monkeypatch):
     """Give the learner's tree the reference's katas, except the ones named as stubs."""
 
     def write(*stubs):
-        network_katas = {name for network in training.NETWORKS.values() for name in network.katas}
-        for name in network_katas | set(training.OPTIMIZER_KATAS):
+        network_katas = {name for network in training.NETWORKS.values() for name in network.every_kata}
+        for name in network_katas:
             kata = find_kata(name)
             package = importlib.import_module(f"exercises.{kata.chapter}")
             function = kata.function("reference")
@@ -190,15 +190,65 @@ def test_the_command_trains_and_names_the_pictures(tmp_path, monkeypatch, capsys
         (["--resume"], "no run of cnn to resume in"),
         (["--resume", "--lr", "0.1"], "a resumed run keeps its settings; leave out --lr"),
         (["--limit", "0"], "--limit must be at least 1"),
-        (["--momentum", "1"], "--momentum in [0, 1)"),
+        (["--momentum", "1"], "--momentum must be in [0, 1); got 1.0"),
+        (["--momentum", "nan"], "--momentum must be in [0, 1); got nan"),
         (["--epochs", "0"], "--epochs must be at least 1; got 0"),
         (["--resume", "."], "is not a run folder to resume: it has no metrics.json, params.npz, momentum.npz"),
+        (["--lr", "0"], "--lr must be a positive number; got 0.0"),
+        (["--lr", "nan"], "--lr must be a positive number; got nan"),
+        (["--lr", "-0.1"], "--lr must be a positive number; got -0.1"),
+        (["--batch-size", "0"], "--batch-size must be at least 1; got 0"),
+        (["--seed", "-1"], "--seed must be 0 or more; got -1"),
+        (["--threads", "-2"], "--threads must be 0 (BLAS's own choice) or more; got -2"),
     ],
 )
-def test_bad_settings_are_one_line(argv, message, tmp_path, capsys):
+def test_bad_settings_are_one_line_before_any_work(argv, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(training, "load_data", lambda config: pytest.fail("loaded the data before checking"))
     assert cli.main(["train", "cnn", "--runs", str(tmp_path), *argv]) == 2
-    error = capsys.readouterr().err
-    assert message in error and "Traceback" not in error
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert captured.out == "", "nothing printed before the options are checked"
+
+
+def test_a_runs_path_that_is_a_file_is_refused_before_training(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(training, "load_data", lambda config: pytest.fail("loaded the data before checking"))
+    (tmp_path / "file").write_text("")
+    assert cli.main(["train", "mlp", "--impl", "reference", "--runs", str(tmp_path / "file")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"kata: --runs {tmp_path / 'file'} is a file, not a folder")
+    assert len(captured.err.strip().splitlines()) == 1
+    assert cli.main(["train", "mlp", "--impl", "reference", "--runs", str(tmp_path / "file" / "below")]) == 2
+    assert "cannot write in" in capsys.readouterr().err
+
+
+def test_a_value_given_is_never_replaced_and_blas_is_pinned(tmp_path, monkeypatch, capsys):
+    from threadpoolctl import threadpool_info
+
+    monkeypatch.setattr(training, "load_data", lambda config: synthetic(flat=True, n_train=64, n_test=16))
+    seen = {}
+    train = training.train
+
+    def spy(run, dataset, epochs, **options):
+        seen["config"] = run.config
+        seen["threads"] = {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+        return train(run, dataset, epochs, **options)
+
+    monkeypatch.setattr(training, "train", spy)
+    argv = ["train", "mlp", "--impl", "reference", "--runs", str(tmp_path), "--momentum", "0", "--batch-size", "7"]
+    assert cli.main(argv) == 0
+    assert seen["config"].momentum == 0.0 and seen["config"].batch_size == 7
+    assert seen["threads"] <= {1}, "BLAS is pinned to one thread, as in the tests"
+    assert "batch size 7" in capsys.readouterr().out
+
+
+def test_the_mlp_needs_nothing_beyond_chapter_3(learner, tmp_path, monkeypatch, capsys):
+    learner("chapter4.momentum_update", "chapter4.accuracy")
+    monkeypatch.setattr(training, "load_data", lambda config: synthetic(flat=True, n_train=64, n_test=16))
+    assert cli.main(["train", "mlp", "--runs", str(tmp_path), "--momentum", "0"]) == 0, capsys.readouterr().err
+    assert "epoch 1  loss " in capsys.readouterr().out
+    assert cli.main(["train", "deep-mlp", "--runs", str(tmp_path)]) == 1
+    assert "todo: exercises.chapter4.momentum.momentum_update" in capsys.readouterr().err
 
 
 def test_a_diverging_loss_stops_the_run(learner, tmp_path, monkeypatch, capsys):

@@ -46,3 +46,29 @@ def test_call_unchanged_catches_in_place_changes():
     assert call_unchanged(np.add, np.ones(2), np.ones(2)).tolist() == [2.0, 2.0]
     with pytest.raises(AssertionError, match="modified its argument 1 in place"):
         call_unchanged(subtract_in_place, np.ones(2), Y=np.ones(2))
+
+
+def test_assert_close_counts_nan_and_infinities_apart():
+    with pytest.raises(AssertionError) as error:
+        assert_close(np.array([1.0, np.nan, np.inf, 2.5]), [1.0, 2.0, 3.0, 2.0], what="f(x)")
+    message = str(error.value)
+    assert "values differ in 3 of 4 elements" in message
+    assert "largest difference 0.5 at [3]: expected 2, got 2.5" in message, "over the finite elements only"
+    assert "NaN where a number was expected in 1" in message
+    assert "an infinity where a finite number was expected in 1" in message
+    with pytest.raises(AssertionError) as error:
+        assert_close(np.full((2, 2), np.nan), np.zeros((2, 2)), what="f(x)")
+    assert "largest difference" not in str(error.value), "never 'largest difference 0' for NaN"
+    assert "NaN where a number was expected in 4" in str(error.value)
+
+
+def test_assert_close_says_where_zero_was_expected():
+    with pytest.raises(AssertionError, match=r"largest difference 0\.001 at \[1, 0\]: expected 0, got 0\.001 \(rel"):
+        assert_close(np.array([[1.0], [1e-3]]), [[1.0], [0.0]], what="f(x)")
+
+
+def test_assert_scalar_explains_nan_and_infinity():
+    with pytest.raises(AssertionError, match=r"expected 0\.5, got nan .*NaN: an invalid operation"):
+        assert_scalar(float("nan"), 0.5, what="loss")
+    with pytest.raises(AssertionError, match=r"got inf .*an overflow"):
+        assert_scalar(float("inf"), 0.5, what="loss")
