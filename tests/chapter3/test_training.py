@@ -538,8 +538,7 @@ def test_epoch_time_on_full_mnist(impl, mnist, benchmark):
         f"NumPy epoch timed in the same run (allowed: {EPOCH_FACTOR:.0f}x). A Python loop over the samples of a "
         "batch? Compute each batch at once with matrix products (X_batch @ W1, A1.T @ dZ2: np.einsum without "
         "optimize=True skips the fast BLAS routines), keep everything in float32, and copy the training set at "
-        "most once per epoch"
-        + doctor.slow_machine_note("mlp_epoch", baseline_wall)
+        "most once per epoch" + doctor.slow_machine_note("mlp_epoch", baseline_wall)
     )
 
 
