@@ -6,13 +6,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.lib.stride_tricks import sliding_window_view
 
-from kata.mutants import mutant
+from kata.mutants import mutant, mutant_edit
 from reference.chapter3 import cross_entropy, relu, softmax
 from reference.chapter4 import (
-    backward_cnn,
-    backward_mlp_3layer,
-    forward_cnn,
-    forward_mlp_3layer,
     init_cnn,
     plot_filters,
     plot_training_curves,
@@ -111,16 +107,18 @@ def last_layer_first(X, y, weights, biases, activation):
     return _norms(X, y, weights, biases, activation, derivative, reverse=True)
 
 
-@mutant("chapter4.he_init")
-def variance_one_over_n_in(n_in, n_out, rng, dtype=np.float32):
-    """LeCun's scale 1 / n_in: a deep ReLU network's signal halves at every layer."""
-    return (rng.standard_normal((n_in, n_out)) * np.sqrt(1 / n_in)).astype(dtype)
+mutant_edit(
+    "chapter4.he_init", "variance_one_over_n_in",
+    "LeCun's scale 1 / n_in: a deep ReLU network's signal halves at every layer.",
+    ('np.sqrt(2.0 / n_in)', 'np.sqrt(1.0 / n_in)'),
+)  # fmt: skip
 
 
-@mutant("chapter4.he_init")
-def standard_deviation_two_over_n_in(n_in, n_out, rng, dtype=np.float32):
-    """Uses 2 / n_in as the standard deviation instead of the variance."""
-    return (rng.standard_normal((n_in, n_out)) * (2 / n_in)).astype(dtype)
+mutant_edit(
+    "chapter4.he_init", "standard_deviation_two_over_n_in",
+    'Uses 2 / n_in as the standard deviation instead of the variance.',
+    ('np.sqrt(2.0 / n_in)', '(2.0 / n_in)'),
+)  # fmt: skip
 
 
 @mutant("chapter4.he_init")
@@ -130,16 +128,17 @@ def uniform_instead_of_normal(n_in, n_out, rng, dtype=np.float32):
     return rng.uniform(-limit, limit, (n_in, n_out)).astype(dtype)
 
 
-@mutant("chapter4.xavier_init")
-def fan_in_only(n_in, n_out, rng, dtype=np.float32):
-    """Variance 1 / n_in: ignores the fan-out."""
-    return (rng.standard_normal((n_in, n_out)) * np.sqrt(1 / n_in)).astype(dtype)
+mutant_edit(
+    "chapter4.xavier_init", "fan_in_only", 'Variance 1 / n_in: ignores the fan-out.',
+    ('np.sqrt(2.0 / (n_in + n_out))', 'np.sqrt(1.0 / n_in)'),
+)  # fmt: skip
 
 
-@mutant("chapter4.xavier_init")
-def xavier_from_the_global_generator(n_in, n_out, rng, dtype=np.float32):
-    """Draws from np.random instead of rng: not reproducible."""
-    return (np.random.standard_normal((n_in, n_out)) * np.sqrt(2 / (n_in + n_out))).astype(dtype)  # noqa: NPY002
+mutant_edit(
+    "chapter4.xavier_init", "xavier_from_the_global_generator",
+    'Draws from np.random instead of rng: not reproducible.',
+    ('rng.standard_normal((n_in, n_out))', 'np.random.standard_normal((n_in, n_out))'),
+)  # fmt: skip
 
 
 @mutant("chapter4.init_mlp_3layer")
@@ -165,49 +164,22 @@ def one_dimensional_biases(n_in, h1, h2, n_out, rng, dtype=np.float32):
     return params
 
 
-def _train_mlp(params, X_train, y_train, order, lr, num_epochs, batch_size, X_test, y_test):
-    history = []
-    for _ in range(num_epochs):
-        total, correct = 0.0, 0
-        for start in range(0, len(X_train), batch_size):
-            index = order[start : start + batch_size]
-            X, y = X_train[index], y_train[index]
-            A1, A2, A3 = forward_mlp_3layer(X, *(params[name] for name in MLP_NAMES))
-            total += cross_entropy(A3, y) * len(X)
-            correct += int(np.sum(A3.argmax(1) == y.argmax(1)))
-            grads = backward_mlp_3layer(X, A1, A2, A3, y, params["W1"], params["W2"], params["W3"])
-            for name, grad in zip(MLP_NAMES, grads, strict=True):
-                params[name] -= lr * grad
-        record = {"loss": total / len(X_train), "train_accuracy": correct / len(X_train), "seconds": 0.0}
-        if X_test is not None:
-            _, _, A3 = forward_mlp_3layer(X_test, *(params[name] for name in MLP_NAMES))
-            record["test_accuracy"] = float(np.mean(A3.argmax(1) == y_test.argmax(1)))
-        history.append(record)
-    return params, history
-
-
-@mutant("chapter4.train_mlp_3layer")
-def never_shuffles(params, X_train, y_train, rng, *, lr=0.1, num_epochs=5, batch_size=64, X_test=None, y_test=None):
-    """Walks through the training set in its stored order every epoch; rng is never used."""
-    copies = {name: value.astype(X_train.dtype) for name, value in params.items()}
-    return _train_mlp(copies, X_train, y_train, np.arange(len(X_train)), lr, num_epochs, batch_size, X_test, y_test)
-
-
-@mutant("chapter4.train_mlp_3layer")
-def shuffles_only_once(params, X_train, y_train, rng, *, lr=0.1, num_epochs=5, batch_size=64, X_test=None,
-                       y_test=None):  # fmt: skip
-    """Draws one permutation before the first epoch and reuses it in every epoch."""
-    copies = {name: value.astype(X_train.dtype) for name, value in params.items()}
-    return _train_mlp(copies, X_train, y_train, rng.permutation(len(X_train)), lr, num_epochs, batch_size, X_test,
-                      y_test)  # fmt: skip
-
-
-@mutant("chapter4.train_mlp_3layer")
-def trains_the_callers_arrays(params, X_train, y_train, rng, *, lr=0.1, num_epochs=5, batch_size=64, X_test=None,
-                              y_test=None):  # fmt: skip
-    """Updates the caller's parameter arrays in place instead of copies."""
-    return _train_mlp(params, X_train, y_train, rng.permutation(len(X_train)), lr, num_epochs, batch_size, X_test,
-                      y_test)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "never_shuffles", "Walks through the training set in its stored order every epoch.",
+    ("_batches(X_train, y_train, batch_size, rng)", "_batches(X_train, y_train, batch_size, None)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "shuffles_only_once", "Draws one permutation before the first epoch and reuses it.",
+    ("    for _ in range(num_epochs):\n",
+     "    order = rng.permutation(len(X_train))\n    X_train, y_train = X_train[order], y_train[order]\n"
+     "    for _ in range(num_epochs):\n"),
+    ("_batches(X_train, y_train, batch_size, rng)", "_batches(X_train, y_train, batch_size, None)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "trains_the_callers_arrays", "Updates the caller's parameter arrays in place.",
+    ("params = _copy_parameters(params, MLP_PARAMETERS, X_train.dtype)",
+     "params = {name: params[name] for name in MLP_PARAMETERS}"),
+)  # fmt: skip
 
 
 # --- 4.2 convolution ------------------------------------------------------------------
@@ -409,111 +381,72 @@ def cnn_gradients_summed_over_the_batch(y, params, cache):
     return _cnn_backward(y, params, cache, lambda n: 1, relu_mask=True)
 
 
-def _train_cnn(params, X_train, y_train, order_of, lr, num_epochs, batch_size, mu, lr_decay, X_test, y_test, rate_of,
-               reset_velocity=False):  # fmt: skip
-    params = {name: params[name].astype(X_train.dtype) for name in CNN_NAMES}
-    velocity = {name: np.zeros_like(value) for name, value in params.items()}
-    history = []
-    for epoch in range(num_epochs):
-        if reset_velocity:
-            velocity = {name: np.zeros_like(value) for name, value in params.items()}
-        rate = rate_of(lr, lr_decay, epoch)
-        order = order_of(len(X_train))
-        total, correct = 0.0, 0
-        for start in range(0, len(X_train), batch_size):
-            index = order[start : start + batch_size]
-            probs, cache = forward_cnn(X_train[index], params)
-            total += cross_entropy(probs, y_train[index]) * len(index)
-            correct += int(np.sum(probs.argmax(1) == y_train[index].argmax(1)))
-            grads = backward_cnn(y_train[index], params, cache)
-            for name in CNN_NAMES:
-                velocity[name] = mu * velocity[name] - rate * grads[name]
-                params[name] += velocity[name]
-        record = {"loss": total / len(X_train), "train_accuracy": correct / len(X_train), "seconds": 0.0}
-        if X_test is not None:
-            probs, _ = forward_cnn(X_test, params)
-            record["test_accuracy"] = float(np.mean(probs.argmax(1) == y_test.argmax(1)))
-        history.append(record)
-    return params, history
-
-
-@mutant("chapter4.train_cnn")
-def cnn_never_shuffles(params, X_train, y_train, rng, *, lr=0.1, num_epochs=1, batch_size=64, mu=0.0, lr_decay=1.0,
-                       X_test=None, y_test=None):  # fmt: skip
-    """Visits the batches in the stored order every epoch; rng is never used."""
-    return _train_cnn(params, X_train, y_train, np.arange, lr, num_epochs, batch_size, mu, lr_decay, X_test, y_test,
-                      lambda lr, decay, epoch: lr * decay**epoch)  # fmt: skip
-
-
-@mutant("chapter4.train_cnn")
-def decays_before_the_first_epoch(params, X_train, y_train, rng, *, lr=0.1, num_epochs=1, batch_size=64, mu=0.0,
-                                  lr_decay=1.0, X_test=None, y_test=None):  # fmt: skip
-    """Uses lr * lr_decay ** (epoch + 1): even the first epoch runs at a decayed rate."""
-    return _train_cnn(params, X_train, y_train, rng.permutation, lr, num_epochs, batch_size, mu, lr_decay, X_test,
-                      y_test, lambda lr, decay, epoch: lr * decay ** (epoch + 1))  # fmt: skip
-
-
-@mutant("chapter4.train_cnn")
-def velocity_restarts_every_epoch(params, X_train, y_train, rng, *, lr=0.1, num_epochs=1, batch_size=64, mu=0.0,
-                                  lr_decay=1.0, X_test=None, y_test=None):  # fmt: skip
-    """Sets every velocity back to zeros at the start of each epoch instead of once before training."""
-    return _train_cnn(params, X_train, y_train, rng.permutation, lr, num_epochs, batch_size, mu, lr_decay, X_test,
-                      y_test, lambda lr, decay, epoch: lr * decay**epoch, reset_velocity=True)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_never_shuffles", "Visits the batches in the stored order every epoch.",
+    ("_batches(X_train, y_train, batch_size, rng)", "_batches(X_train, y_train, batch_size, None)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "decays_before_the_first_epoch",
+    "Uses lr * lr_decay ** (epoch + 1): even the first epoch runs at a decayed rate.",
+    ("rate = lr * lr_decay**epoch", "rate = lr * lr_decay ** (epoch + 1)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "velocity_restarts_every_epoch",
+    "Sets every velocity back to zeros at the start of each epoch instead of once before training.",
+    ("        rate = lr * lr_decay**epoch\n",
+     "        rate = lr * lr_decay**epoch\n"
+     "        velocity = {name: np.zeros_like(value) for name, value in params.items()}\n"),
+)  # fmt: skip
 
 
 # --- 4.4 regularization ---------------------------------------------------------------
 
 
-@mutant("chapter4.l2_regularization")
-def gradient_lambda_w(weights, lambda_):
-    """Returns lambda * W as the gradient of lambda * ||W||^2 (the factor 2 is lost)."""
-    return lambda_ * sum(float(np.sum(W**2)) for W in weights), [lambda_ * W for W in weights]
+mutant_edit(
+    "chapter4.l2_regularization", "gradient_lambda_w",
+    'Returns lambda * W as the gradient of lambda * ||W||^2 (the factor 2 is lost).',
+    ('[2 * lambda_ * W for W in weights]', '[lambda_ * W for W in weights]'),
+)  # fmt: skip
 
 
-@mutant("chapter4.l2_regularization")
-def half_penalty(weights, lambda_):
-    """Uses the (lambda / 2) ||W||^2 convention for the penalty, with the gradient of the other one."""
-    return lambda_ / 2 * sum(float(np.sum(W**2)) for W in weights), [2 * lambda_ * W for W in weights]
+mutant_edit(
+    "chapter4.l2_regularization", "half_penalty",
+    'Uses the (lambda / 2) ||W||^2 convention for the penalty, with the gradient of the other one.',
+    ('penalty = lambda_ * sum(', 'penalty = lambda_ / 2 * sum('),
+)  # fmt: skip
 
 
-@mutant("chapter4.dropout")
-def not_inverted(A, p, rng, training=True):
-    """Zeroes the dropped units but does not scale the kept ones by 1 / p."""
-    if not training or p == 1:
-        return A, np.ones_like(A)
-    mask = (rng.random(A.shape) < p).astype(A.dtype)
-    return A * mask, mask
+mutant_edit(
+    "chapter4.dropout", "not_inverted", 'Zeroes the dropped units but does not scale the kept ones by 1 / p.',
+    ('    return A * mask / p, mask', '    return A * mask, mask'),
+)  # fmt: skip
 
 
-@mutant("chapter4.dropout")
-def p_is_the_drop_probability(A, p, rng, training=True):
-    """Treats p as the probability of dropping a unit."""
-    if not training or p == 1:
-        return A, np.ones_like(A)
-    mask = (rng.random(A.shape) >= p).astype(A.dtype)
-    return A * mask / (1 - p), mask
+mutant_edit(
+    "chapter4.dropout", "p_is_the_drop_probability", 'Treats p as the probability of dropping a unit.',
+    ('\n    mask = (rng.random(A.shape) < p)', '\n    mask = (rng.random(A.shape) >= p)'),
+    ('    return A * mask / p, mask', '    return A * mask / (1 - p), mask'),
+)  # fmt: skip
 
 
-@mutant("chapter4.dropout")
-def dropout_from_the_global_generator(A, p, rng, training=True):
-    """Draws the mask from np.random instead of rng."""
-    if not training or p == 1:
-        return A, np.ones_like(A)
-    mask = (np.random.random(A.shape) < p).astype(A.dtype)  # noqa: NPY002
-    return A * mask / p, mask
+mutant_edit(
+    "chapter4.dropout", "dropout_from_the_global_generator", 'Draws the mask from np.random instead of rng.',
+    ('\n    mask = (rng.random(A.shape) < p)', '\n    mask = (np.random.random(A.shape) < p)'),
+)  # fmt: skip
 
 
-@mutant("chapter4.dropout_backward")
-def mask_redrawn(dA, mask, p):
-    """Draws a new mask for the backward pass instead of reusing the forward pass's."""
-    fresh = (np.random.default_rng().random(dA.shape) < p).astype(dA.dtype)
-    return dA * fresh / p
+mutant_edit(
+    "chapter4.dropout_backward", "mask_redrawn",
+    "Draws a new mask for the backward pass instead of reusing the forward pass's.",
+    ('    return dA * mask / p', '    return dA * (np.random.default_rng().random(dA.shape) < p) / p'),
+)  # fmt: skip
 
 
-@mutant("chapter4.dropout_backward")
-def forgets_one_over_p(dA, mask, p):
-    """Masks the gradient but does not scale it by 1 / p as the forward pass scaled the activations."""
-    return dA * mask
+mutant_edit(
+    "chapter4.dropout_backward", "forgets_one_over_p",
+    'Masks the gradient but does not scale it by 1 / p as the forward pass scaled the activations.',
+    ('    return dA * mask / p', '    return dA * mask'),
+)  # fmt: skip
 
 
 def _regularized(params, X, y, rng, lambda_, keep_prob, penalized, l2_factor, redraw):
@@ -562,72 +495,40 @@ def mask_redrawn_in_backward(params, X, y, rng, *, lambda_=0.0, keep_prob=1.0):
     return _regularized(params, X, y, rng, lambda_, keep_prob, ("W1", "W2", "W3"), 2, redraw=True)
 
 
-def _train_regularized(params, X_train, y_train, rng, lr, num_epochs, batch_size, lambda_, keep_prob, X_test, y_test,
-                       running_accuracy):  # fmt: skip
-    from reference.chapter4 import regularized_loss_and_gradients
-
-    params = {name: params[name].astype(X_train.dtype) for name in MLP_NAMES}
-    history = []
-    for _ in range(num_epochs):
-        order = rng.permutation(len(X_train))
-        total, correct = 0.0, 0
-        for start in range(0, len(X_train), batch_size):
-            index = order[start : start + batch_size]
-            if running_accuracy:
-                _, _, A3 = forward_mlp_3layer(X_train[index], *(params[name] for name in MLP_NAMES))
-                correct += int(np.sum(A3.argmax(1) == y_train[index].argmax(1)))
-            loss, grads = regularized_loss_and_gradients(params, X_train[index], y_train[index], rng, lambda_=lambda_,
-                                                         keep_prob=keep_prob)  # fmt: skip
-            total += loss * len(index)
-            for name in MLP_NAMES:
-                params[name] -= lr * grads[name]
-        _, _, A3 = forward_mlp_3layer(X_train, *(params[name] for name in MLP_NAMES))
-        accuracy = correct / len(X_train) if running_accuracy else float(np.mean(A3.argmax(1) == y_train.argmax(1)))
-        record = {"loss": total / len(X_train), "train_accuracy": accuracy, "seconds": 0.0}
-        if X_test is not None:
-            _, _, A3 = forward_mlp_3layer(X_test, *(params[name] for name in MLP_NAMES))
-            record["test_accuracy"] = float(np.mean(A3.argmax(1) == y_test.argmax(1)))
-        history.append(record)
-    return params, history
-
-
-@mutant("chapter4.train_mlp_3layer_regularized")
-def running_train_accuracy(params, X_train, y_train, rng, *, lr=0.1, num_epochs=5, batch_size=64, lambda_=0.0,
-                           keep_prob=1.0, X_test=None, y_test=None):  # fmt: skip
-    """Records the accuracy of the batches during the epoch, not of the final parameters on the training set."""
-    return _train_regularized(params, X_train, y_train, rng, lr, num_epochs, batch_size, lambda_, keep_prob, X_test,
-                              y_test, running_accuracy=True)  # fmt: skip
-
-
-@mutant("chapter4.train_mlp_3layer_regularized")
-def ignores_lambda(params, X_train, y_train, rng, *, lr=0.1, num_epochs=5, batch_size=64, lambda_=0.0, keep_prob=1.0,
-                   X_test=None, y_test=None):  # fmt: skip
-    """Forgets to pass lambda_ on: only dropout regularizes."""
-    return _train_regularized(params, X_train, y_train, rng, lr, num_epochs, batch_size, 0.0, keep_prob, X_test,
-                              y_test, running_accuracy=False)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "running_train_accuracy",
+    "Records the accuracy of the batches during the epoch, not of the final parameters on the training set.",
+    ("        total_loss = 0.0\n", "        total_loss, correct = 0.0, 0\n"),
+    ("            loss, grads = regularized_loss_and_gradients(",
+     "            correct += round(_mlp_accuracy(params, X_batch, y_batch) * len(X_batch))\n"
+     "            loss, grads = regularized_loss_and_gradients("),
+    ('"train_accuracy": _mlp_accuracy(params, X_train, y_train)', '"train_accuracy": correct / len(X_train)'),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "ignores_lambda", "Forgets to pass lambda_ on: only dropout regularizes.",
+    ("y_batch, rng, lambda_=lambda_, keep_prob=keep_prob", "y_batch, rng, lambda_=0.0, keep_prob=keep_prob"),
+)  # fmt: skip
 
 
 # --- 4.5 momentum, accuracy and the capstone ------------------------------------------
 
 
-@mutant("chapter4.momentum_update")
-def momentum_wrong_sign(v, grad, mu, lr):
-    """v <- mu * v + lr * grad: the velocity climbs the gradient."""
-    return mu * v + lr * grad
+mutant_edit(
+    "chapter4.momentum_update", "momentum_wrong_sign", 'v <- mu * v + lr * grad: the velocity climbs the gradient.',
+    ('return mu * v - lr * grad', 'return mu * v + lr * grad'),
+)  # fmt: skip
 
 
-@mutant("chapter4.momentum_update")
-def learning_rate_forgotten(v, grad, mu, lr):
-    """v <- mu * v - grad."""
-    return mu * v - grad
+mutant_edit(
+    "chapter4.momentum_update", "learning_rate_forgotten", 'v <- mu * v - grad.',
+    ('return mu * v - lr * grad', 'return mu * v - grad'),
+)  # fmt: skip
 
 
-@mutant("chapter4.momentum_update")
-def velocity_updated_in_place(v, grad, mu, lr):
-    """Overwrites the caller's velocity array."""
-    v *= mu
-    v -= lr * grad
-    return v
+mutant_edit(
+    "chapter4.momentum_update", "velocity_updated_in_place", "Overwrites the caller's velocity array.",
+    ('    return mu * v - lr * grad', '    v *= mu\n    v -= lr * grad\n    return v'),
+)  # fmt: skip
 
 
 def _labels(y_pred, y):
@@ -702,3 +603,150 @@ def no_test_set(X_train, y_train, X_test, y_test, rng, out_dir, *, num_epochs=3,
     fig = Figure()
     fig.savefig(Path(out_dir) / "filters.png")
     return params, history
+
+
+# --- the training loops' promises (issue 13), as edits of the reference ------------------
+
+MLP_STEP = "            A1, A2, A3 = forward_mlp_3layer("
+CNN_STEP = "            probs, cache = forward_cnn(X_batch, params)"
+REG_STEP = "            loss, grads = regularized_loss_and_gradients("
+
+
+def _skip_partial(step):
+    return (step, "            if len(X_batch) < batch_size:\n                continue\n" + step)
+
+
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_first_layer_frozen", "Updates W2, b2, W3, b3 but never W1 and b1.",
+    ("zip(MLP_PARAMETERS, grads, strict=True):", "list(zip(MLP_PARAMETERS, grads, strict=True))[2:]:"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_hidden_layers_frozen", "Updates only the output layer W3, b3.",
+    ("zip(MLP_PARAMETERS, grads, strict=True):", "list(zip(MLP_PARAMETERS, grads, strict=True))[4:]:"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_learning_rate_ignored", "Steps with the default 0.1 whatever lr says.",
+    ("params[name] -= lr * grad", "params[name] -= 0.1 * grad"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_batch_size_ignored", "Always uses batches of 64.",
+    ("_batches(X_train, y_train, batch_size, rng)", "_batches(X_train, y_train, 64, rng)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_drops_the_partial_batch", "Skips the last, smaller batch of every epoch.",
+    _skip_partial(MLP_STEP),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_loss_weighted_by_batch_size",
+    "Weights every batch's loss by batch_size, also the smaller last one.",
+    ("cross_entropy(A3, y_batch) * len(X_batch)", "cross_entropy(A3, y_batch) * batch_size"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_train_accuracy_at_the_end_of_the_epoch",
+    "Measures train_accuracy with the end-of-epoch parameters instead of before each update.",
+    ('"train_accuracy": correct / len(X_train)', '"train_accuracy": _mlp_accuracy(params, X_train, y_train)'),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer", "mlp_one_epoch_short", "Runs num_epochs - 1 epochs (at least one).",
+    ("for _ in range(num_epochs):", "for _ in range(max(num_epochs - 1, 1)):"),
+)  # fmt: skip
+
+mutant_edit(
+    "chapter4.train_cnn", "cnn_filters_frozen", "Updates the dense layer W, b but never the filters K, bK.",
+    ("        for name in CNN_PARAMETERS:\n                if mu",
+     '        for name in ("W", "b"):\n                if mu'),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_lr_decay_ignored", "Every epoch runs at lr: lr_decay is accepted and never used.",
+    ("rate = lr * lr_decay**epoch", "rate = lr"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_momentum_ignored", "Plain gradient descent whatever mu says.",
+    ("                if mu > 0:", "                if False:"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_momentum_without_decay",
+    "With momentum, the velocity steps with lr, not the decayed rate.",
+    ("momentum_update(velocity[name], grads[name], mu, rate)", "momentum_update(velocity[name], grads[name], mu, lr)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_batch_size_ignored", "Always uses batches of 64.",
+    ("_batches(X_train, y_train, batch_size, rng)", "_batches(X_train, y_train, 64, rng)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_drops_the_partial_batch", "Skips the last, smaller batch of every epoch.",
+    _skip_partial(CNN_STEP),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_cnn", "cnn_train_accuracy_at_the_end_of_the_epoch",
+    "Measures train_accuracy with the end-of-epoch parameters instead of before each update.",
+    ('"train_accuracy": correct / len(X_train)', '"train_accuracy": _cnn_accuracy(params, X_train, y_train)'),
+)  # fmt: skip
+
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "ignores_keep_prob", "Forgets to pass keep_prob on: no dropout ever.",
+    ("y_batch, rng, lambda_=lambda_, keep_prob=keep_prob", "y_batch, rng, lambda_=lambda_, keep_prob=1.0"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "dropout_masks_from_a_fixed_generator",
+    "Draws the dropout masks from a generator of its own, seeded 0, instead of rng.",
+    ("params, X_batch, y_batch, rng, lambda_", "params, X_batch, y_batch, np.random.default_rng(0), lambda_"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "dropout_masks_from_an_unseeded_generator",
+    "Draws the dropout masks from a fresh unseeded generator: the same seed no longer gives the same run.",
+    ("params, X_batch, y_batch, rng, lambda_", "params, X_batch, y_batch, np.random.default_rng(), lambda_"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "regularized_learning_rate_ignored", "Steps with 0.1 whatever lr says.",
+    ("params[name] -= lr * grads[name]", "params[name] -= 0.1 * grads[name]"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "regularized_first_layer_frozen", "Never updates W1 and b1.",
+    ("        for name in MLP_PARAMETERS:\n", "        for name in MLP_PARAMETERS[2:]:\n"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "regularized_drops_the_partial_batch",
+    "Skips the last, smaller batch of every epoch.", _skip_partial(REG_STEP),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "regularized_loss_weighted_by_batch_size",
+    "Weights every batch's loss by batch_size, also the smaller last one.",
+    ("total_loss += loss * len(X_batch)", "total_loss += loss * batch_size"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.train_mlp_3layer_regularized", "regularized_batch_size_ignored", "Always uses batches of 64.",
+    ("_batches(X_train, y_train, batch_size, rng)", "_batches(X_train, y_train, 64, rng)"),
+)  # fmt: skip
+
+mutant_edit(
+    "chapter4.momentum_update", "momentum_mu_ignored", "v <- v - lr * grad: the velocity never decays.",
+    ("return mu * v - lr * grad", "return v - lr * grad"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.momentum_update", "momentum_mu_scales_the_step", "v <- mu * (v - lr * grad).",
+    ("return mu * v - lr * grad", "return mu * (v - lr * grad)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.momentum_update", "momentum_upcasts_to_float64", "Returns float64 for float32 inputs.",
+    ("return mu * v - lr * grad", "return (mu * v - lr * grad).astype(np.float64)"),
+)  # fmt: skip
+
+mutant_edit(
+    "chapter4.dropout", "dropout_draws_even_when_nothing_is_dropped",
+    "Draws a throwaway array of random numbers first, even in evaluation: rng is no longer the mask's alone.",
+    ("    if not training or p == 1:\n        return A, np.ones_like(A)\n",
+     "    rng.random(A.shape)\n    if not training or p == 1:\n        return A, np.ones_like(A)\n"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.dropout", "dropout_boolean_mask", "Returns the mask as booleans, not as A's dtype.",
+    ("\n    mask = (rng.random(A.shape) < p).astype(A.dtype)", "\n    mask = rng.random(A.shape) < p"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.dropout", "dropout_mask_drawn_transposed", "Draws the random numbers in the transposed shape.",
+    ("\n    mask = (rng.random(A.shape) < p)", "\n    mask = (rng.random(A.shape[::-1]).T < p)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.dropout", "dropout_in_place", "Scales the caller's activations in place.",
+    ("    return A * mask / p, mask", "    A *= mask / p\n    return A, mask"),
+)  # fmt: skip

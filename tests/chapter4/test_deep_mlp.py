@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import scipy.special
 from threadpoolctl import threadpool_limits
 
 from kata.gradcheck import TOLERANCES, assert_gradients_close, away_from_kinks, numerical_gradient
@@ -223,8 +224,39 @@ def test_train_learns_the_digits(impl, digits, one_blas_thread):
     assert len(history) == 15, f"expected one history record per epoch (15); got {len(history)}"
     for key in ("loss", "train_accuracy", "test_accuracy", "seconds"):
         assert_scalar(history[-1][key], history[-1][key], what=f"history[-1][{key!r}]")
+    # Every layer learned: the reference moves W1, W2, W3 by 0.77x, 0.8x, 1.0x their initial norm and
+    # the biases (from zeros) by 0.43, 0.62, 0.67; a layer left out of the update stays put.
+    for name in NAMES:
+        moved = float(np.linalg.norm(trained[name].astype(np.float64) - before[name]))
+        scale, least = (float(np.linalg.norm(before[name])), 0.25) if name[0] == "W" else (1.0, 0.1)
+        assert moved / scale >= least, (
+            f"train_mlp_3layer left {name} (almost) where it started: moved by {moved:.3g}, less than "
+            f"{least} x {scale:.3g}: that layer did not learn (is it left out of the update?)"
+        )
+    # The baseline that shares the flaw "the hidden layers never learn": the same output layer trained
+    # by the same SGD on the frozen random hidden layers. It reaches 53 % on the test set; the MLP 92 %.
+    hidden = [np.maximum(np.maximum(X @ before["W1"] + before["b1"], 0) @ before["W2"] + before["b2"], 0)
+              for X in (digits.X_train, digits.X_test)]  # fmt: skip
+    W3, b3 = trained_softmax_head(hidden[0], one_hot(digits.y_train), before["W3"], before["b3"], 0.2, 15, 32)
+    baseline = float(np.mean((hidden[1] @ W3 + b3).argmax(axis=1) == digits.y_test))
+    assert history[-1]["test_accuracy"] >= baseline + 0.2, (
+        f"test accuracy {history[-1]['test_accuracy']:.3f} is not 20 points above the {baseline:.3f} of the same "
+        "output layer trained on frozen random hidden layers: W1, b1, W2, b2 did not learn"
+    )
     assert history[-1]["loss"] < 0.5 * history[0]["loss"], f"the loss barely fell: {history[0]} -> {history[-1]}"
     assert history[-1]["test_accuracy"] >= 0.85, f"test accuracy on the 8x8 digits: {history[-1]['test_accuracy']}"
+
+
+def trained_softmax_head(F, y, W, b, lr, num_epochs, batch_size):
+    """Softmax regression on fixed features F from (W, b), by plain mini-batch SGD, in float64."""
+    W, b, rng = W.astype(np.float64), b.astype(np.float64), np.random.default_rng(0)
+    for _ in range(num_epochs):
+        order = rng.permutation(len(F))
+        for start in range(0, len(F), batch_size):
+            index = order[start : start + batch_size]
+            dS = (scipy.special.softmax(F[index] @ W + b, axis=1) - y[index]) / len(index)
+            W, b = W - lr * F[index].T @ dS, b - lr * dS.sum(axis=0, keepdims=True)
+    return W, b
 
 
 @pytest.mark.kata("chapter4.train_mlp_3layer")

@@ -308,6 +308,15 @@ def test_train_regularized_records_accuracies_in_evaluation_mode(impl, digits, o
     assert len(history) == 10, f"expected one record per epoch (10); got {len(history)}"
     for key in ("loss", "train_accuracy", "test_accuracy", "seconds"):
         assert_scalar(history[-1][key], history[-1][key], what=f"history[-1][{key!r}]")
+    # Every layer learned: the reference moves W1, W2, W3 by 0.31x, 0.39x, 0.62x their initial norm
+    # and the biases (from zeros) by 0.31, 0.34, 0.35; a layer left out of the update stays put.
+    for name in NAMES:
+        moved = float(np.linalg.norm(trained[name].astype(np.float64) - params[name]))
+        scale, least = (float(np.linalg.norm(params[name])), 0.1) if name[0] == "W" else (1.0, 0.1)
+        assert moved / scale >= least, (
+            f"train_mlp_3layer_regularized left {name} (almost) where it started: moved by {moved:.3g}, less "
+            f"than {least} x {scale:.3g}: that layer did not learn (is it left out of the update?)"
+        )
     A = digits.X_train
     for layer in (1, 2):
         A = np.maximum(A @ trained[f"W{layer}"] + trained[f"b{layer}"], 0)
@@ -367,12 +376,14 @@ def oracle_regularized_training(impl, params, X, y, rng, lr, num_epochs, batch_s
 
 
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
-def test_train_regularized_follows_the_documented_steps_and_history(impl, digits):
-    # 100 samples in batches of 32 (the last one 4), shuffled and masked by the same rng, in float64.
+@pytest.mark.parametrize(("lambda_", "keep_prob"), [(0.01, 0.7), (0.01, 1.0), (0.0, 0.7)])
+def test_train_regularized_follows_the_documented_steps_and_history(impl, digits, lambda_, keep_prob):
+    # 100 samples in batches of 32 (the last one 4), shuffled and masked by the same rng, in float64;
+    # L2 and dropout together and each alone.
     X, y = digits.X_train[:100].astype(np.float64), one_hot(digits.y_train[:100], dtype=np.float64)
     X_test, y_test = digits.X_test[:50].astype(np.float64), one_hot(digits.y_test[:50], dtype=np.float64)
     params = he_mlp(np.random.default_rng(3), (64, 12, 8, 10), dtype=np.float64)
-    options = {"lr": 0.3, "num_epochs": 3, "batch_size": 32, "lambda_": 0.01, "keep_prob": 0.7}
+    options = {"lr": 0.3, "num_epochs": 3, "batch_size": 32, "lambda_": lambda_, "keep_prob": keep_prob}
     trained, history = impl.chapter4.train_mlp_3layer_regularized(
         params, X, y, np.random.default_rng(4), **options, X_test=X_test, y_test=y_test
     )
@@ -394,6 +405,18 @@ def test_train_regularized_follows_the_documented_steps_and_history(impl, digits
                 f"epoch {epoch}: {key} of the end-of-epoch parameters without dropout: {record[key]} != {want[key]}"
             )
         assert isinstance(record["seconds"], float) and record["seconds"] >= 0, f"seconds: {record['seconds']!r}"
+
+
+@pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
+def test_train_regularized_is_reproducible_dropout_masks_included(impl, digits):
+    X, y = digits.X_train[:96], one_hot(digits.y_train[:96])
+    params = he_mlp(np.random.default_rng(7), (64, 12, 8, 10))
+    options = {"num_epochs": 2, "batch_size": 32, "keep_prob": 0.6}
+    train = impl.chapter4.train_mlp_3layer_regularized
+    runs = [train(params, X, y, np.random.default_rng(seed), **options)[0] for seed in (8, 8, 9)]
+    for name in NAMES:
+        assert np.array_equal(runs[0][name], runs[1][name]), f"the same seed gave a different {name} (dropout on)"
+    assert not np.allclose(runs[0]["W1"], runs[2]["W1"]), "another seed gave the same W1: draw from rng"
 
 
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
