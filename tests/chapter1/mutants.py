@@ -2,7 +2,7 @@
 
 Most are edits of the reference's source (``mutant_edit``): they fail loudly
 when the reference changes under them. Whole functions remain where the
-mistake is a different way of writing the kata.
+mistake is not a change of the reference's code, each saying why.
 """
 
 import numpy as np
@@ -21,29 +21,20 @@ mutant_edit(
 )  # fmt: skip
 
 
-@mutant("chapter1.normalize")
-def rows_instead_of_columns(X):
-    """Statistics per row (axis=1) instead of per column."""
-    std = X.std(axis=1, keepdims=True)
-    return np.divide(X - X.mean(axis=1, keepdims=True), std, out=np.zeros_like(X), where=std != 0)
-
-
+mutant_edit(
+    "chapter1.normalize", "rows_instead_of_columns", "Statistics per row (axis=1) instead of per column.",
+    ("X.mean(axis=0)", "X.mean(axis=1, keepdims=True)"), ("X.std(axis=0)", "X.std(axis=1, keepdims=True)"),
+    ("np.ptp(X, axis=0)", "np.ptp(X, axis=1, keepdims=True)"),
+)  # fmt: skip
 mutant_edit(
     "chapter1.normalize", "where_evaluates_both_branches",
     "np.where computes (X - mean) / 0 for constant columns and warns (the posts' bug).",
     ("np.divide(centered, std, out=np.zeros_like(centered), where=varies)", "np.where(varies, centered / std, 0.0)"),
 )  # fmt: skip
-
-
-@mutant("chapter1.normalize")
-def normalizes_in_place(X):
-    """Subtracts and divides in place, changing the caller's array."""
-    std = X.std(axis=0)
-    X -= X.mean(axis=0)
-    np.divide(X, std, out=X, where=std != 0)
-    return X
-
-
+mutant_edit(
+    "chapter1.normalize", "normalizes_in_place", "Subtracts and divides in place, changing the caller's array.",
+    ("centered = X - mean", "X -= mean\n    centered = X"), ("out=np.zeros_like(centered)", "out=centered"),
+)  # fmt: skip
 mutant_edit(
     "chapter1.normalize", "normalize_upcasts_to_float64", "Returns float64 for float32 input.",
     ("mean = X.mean(axis=0)", "X = X.astype(np.float64)\n    mean = X.mean(axis=0)"),
@@ -51,28 +42,20 @@ mutant_edit(
 
 # --- matrix_multiply and matrix_multiply_loops -----------------------------------------
 
-
-@mutant("chapter1.matrix_multiply")
-def swapped_operands(X, W):
-    """W @ X.T transposed: the right numbers only for symmetric cases."""
-    return (W.T @ X.T).T if X.shape[0] == W.shape[1] else W @ X
-
-
+mutant_edit(
+    "chapter1.matrix_multiply", "swapped_operands", "W @ X instead of X @ W: the operands in the wrong order.",
+    ("np.matmul(X, W)", "np.matmul(W, X)"),
+)  # fmt: skip
 mutant_edit(
     "chapter1.matrix_multiply", "numpy_error_message",
     "No shape check of its own: NumPy's message does not name the shapes.",
     ("if X.shape[1] != W.shape[0]:", "if False:"),
 )  # fmt: skip
-
-
-@mutant("chapter1.matrix_multiply")
-def elementwise_sum(X, W):
-    """Sums the element-wise product of rows and transposed columns, assuming square inputs."""
-    if X.ndim != 2 or W.ndim != 2 or X.shape[1] != W.shape[0]:
-        raise ValueError(f"X has shape {X.shape} and W has shape {W.shape}")
-    return np.einsum("ij,kj->ik", X, W.T[: W.shape[1], : X.shape[1]]) if X.shape[1] == W.shape[1] else X @ W.T.T * 1.5
-
-
+mutant_edit(
+    "chapter1.matrix_multiply", "rows_dotted_with_rows",
+    "einsum('ij,kj->ik'): dots the rows of X with the rows of W (X @ W.T), which fits only a square W.",
+    ("np.matmul(X, W)", 'np.einsum("ij,kj->ik", X, W)'),
+)  # fmt: skip
 mutant_edit(
     "chapter1.matrix_multiply_loops", "accumulator_not_reset", "The running sum is not reset for each output element.",
     ("    for i in range(n):\n        for col in range(k):\n            total = 0.0\n",
@@ -84,6 +67,7 @@ mutant_edit(
 )  # fmt: skip
 
 
+# A whole function: the mistake is having no loops at all, not a change to them.
 @mutant("chapter1.matrix_multiply_loops")
 def vectorized_in_disguise(X, W):
     """Calls np.matmul instead of looping: the lesson of the kata is lost."""
@@ -92,19 +76,15 @@ def vectorized_in_disguise(X, W):
 
 # --- sigmoid ---------------------------------------------------------------------------
 
-
-@mutant("chapter1.sigmoid")
-def naive_formula(Z):
-    """1 / (1 + exp(-z)) overflows (with a RuntimeWarning) at z = -1000."""
-    return 1 / (1 + np.exp(-Z))
-
-
-@mutant("chapter1.sigmoid")
-def where_of_two_formulas(Z):
-    """np.where of the two stable forms still evaluates exp(-z) everywhere, and warns."""
-    return np.where(Z >= 0, 1 / (1 + np.exp(-Z)), np.exp(Z) / (1 + np.exp(Z)))
-
-
+mutant_edit(
+    "chapter1.sigmoid", "naive_formula", "1 / (1 + exp(-z)) overflows (with a RuntimeWarning) at z = -1000.",
+    ("np.exp(-np.abs(Z))", "np.exp(-Z)"), ("np.where(Z >= 0, 1 / (1 + e), e / (1 + e))", "1 / (1 + e)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter1.sigmoid", "where_of_two_formulas",
+    "np.where of the two stable forms still evaluates exp(-z) everywhere, and warns.",
+    ("np.exp(-np.abs(Z))", "np.exp(-Z)"), ("e / (1 + e)", "np.exp(Z) / (1 + np.exp(Z))"),
+)  # fmt: skip
 mutant_edit("chapter1.sigmoid", "wrong_sign", "exp(z) instead of exp(-z): computes sigma(-z).", ("Z >= 0", "Z <= 0"))
 mutant_edit(
     "chapter1.sigmoid", "sigmoid_upcasts_to_float64", "Stable, but returns float64 for float32 input.",
@@ -136,15 +116,11 @@ mutant_edit(
     "chapter1.select_classes", "first_class_only", "Keeps only the first of the requested classes.",
     ("np.isin(y, np.asarray(classes))", "y == classes[0]"),
 )  # fmt: skip
-
-
-@mutant("chapter1.select_classes")
-def grouped_by_class(X, y, classes):
-    """Concatenates the classes one after another, losing the original order."""
-    index = np.concatenate([np.flatnonzero(y == c) for c in classes])
-    return X[index], y[index]
-
-
+mutant_edit(
+    "chapter1.select_classes", "grouped_by_class",
+    "Concatenates the classes one after another, losing the original order.",
+    ("np.isin(y, np.asarray(classes))", "np.concatenate([np.flatnonzero(y == c) for c in classes])"),
+)  # fmt: skip
 mutant_edit(
     "chapter1.shuffle_together", "separate_permutations",
     "Shuffles X and y with two different permutations: labels no longer match rows.",
@@ -155,16 +131,10 @@ mutant_edit(
     "Draws the permutation from np.random instead of rng: not reproducible.",
     ("rng.permutation(len(X))", "np.random.permutation(len(X))"),
 )  # fmt: skip
-
-
-@mutant("chapter1.shuffle_together")
-def shuffles_in_place(X, y, rng):
-    """Shuffles the caller's arrays in place."""
-    p = rng.permutation(len(X))
-    X[:], y[:] = X[p], y[p]
-    return X, y
-
-
+mutant_edit(
+    "chapter1.shuffle_together", "shuffles_in_place", "Shuffles the caller's arrays in place.",
+    ("return X[permutation], y[permutation]", "X[:], y[:] = X[permutation], y[permutation]\n    return X, y"),
+)  # fmt: skip
 mutant_edit(
     "chapter1.train_test_split", "floor_instead_of_ceil",
     "int(test_fraction * n) test samples instead of ceil(test_fraction * n).",
@@ -178,26 +148,17 @@ mutant_edit(
     "chapter1.train_test_split", "fraction_is_the_training_share", "Treats test_fraction as the training share.",
     ("n_train = n - n_test", "n_train = n_test"),
 )  # fmt: skip
-
-
-@mutant("chapter1.scale_train_test")
-def statistics_of_both_sets(X_train, X_test):
-    """Fits the mean and std on train and test together: test data leaks into training."""
-    both = np.concatenate([X_train, X_test])
-    mean, std = both.mean(axis=0), both.std(axis=0)
-    return tuple(np.divide(X - mean, std, out=np.zeros_like(X), where=std != 0) for X in (X_train, X_test))
-
-
-@mutant("chapter1.scale_train_test")
-def each_set_its_own_statistics(X_train, X_test):
-    """Standardizes the test set with its own mean and std."""
-    out = []
-    for X in (X_train, X_test):
-        std = X.std(axis=0)
-        out.append(np.divide(X - X.mean(axis=0), std, out=np.zeros_like(X), where=std != 0))
-    return tuple(out)
-
-
+mutant_edit(
+    "chapter1.scale_train_test", "statistics_of_both_sets",
+    "Fits the mean and std on train and test together: test data leaks into training.",
+    ("mean = X_train.mean(axis=0)", "both = np.concatenate([X_train, X_test])\n    mean = both.mean(axis=0)"),
+    ("std = X_train.std(axis=0)", "std = both.std(axis=0)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter1.scale_train_test", "each_set_its_own_statistics", "Standardizes the test set with its own mean and std.",
+    ("centered = X - mean", "centered = X - X.mean(axis=0)"),
+    ("np.divide(centered, std,", "np.divide(centered, X.std(axis=0),"),
+)  # fmt: skip
 mutant_edit(
     "chapter1.scale_train_test", "scaling_with_sample_std", "Uses the sample standard deviation (ddof=1).",
     ("X_train.std(axis=0)", "X_train.std(axis=0, ddof=1)"),
@@ -216,6 +177,7 @@ mutant_edit(
 )  # fmt: skip
 
 
+# A whole function: the mistake is not applying the rule at all (calling the oracle instead).
 @mutant("chapter1.broadcast_shape")
 def delegates_to_numpy(shape_a, shape_b):
     """Calls np.broadcast_shapes, the tests' oracle, instead of applying the rule."""
