@@ -1,13 +1,10 @@
 """Plausible wrong chapter-2 solutions; every one must fail some test of its kata.
 
-Most are edits of the reference's source (``mutant_edit``): they fail loudly
-when the reference changes under them. Whole functions remain where the
-mistake is a different way of writing the kata.
+All are edits of the reference's source (``mutant_edit``): each fails loudly
+when the reference changes under it.
 """
 
-import numpy as np
-
-from kata.mutants import mutant, mutant_edit
+from kata.mutants import mutant_edit
 
 # --- mse_loss and binary_cross_entropy -------------------------------------------------
 
@@ -286,15 +283,11 @@ mutant_edit(
     "Divides by ||a|| + ||n|| even when both are 0: nan and a RuntimeWarning.",
     ("if total == 0:", "if False:"),
 )  # fmt: skip
-
-
-@mutant("chapter2.relative_error")
-def worst_element(analytic, numeric):
-    """The largest element-wise relative error: blown up by elements near zero."""
-    scale = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-300)
-    return float(np.max(np.abs(analytic - numeric) / scale))
-
-
+mutant_edit(
+    "chapter2.relative_error", "worst_element",
+    "The largest element-wise relative error: blown up by elements near zero.",
+    ("np.linalg.norm(a - n) / total", "np.max(np.abs(a - n) / np.maximum(np.abs(a) + np.abs(n), 1e-300))"),
+)  # fmt: skip
 mutant_edit(
     "chapter2.relative_error", "l1_norms", "Sums of absolute values (L1 norms) instead of Euclidean norms.",
     ("np.linalg.norm(a) + np.linalg.norm(n)", "np.abs(a).sum() + np.abs(n).sum()"),
