@@ -1,9 +1,8 @@
 """Plausible wrong chapter-5 solutions; every one must fail some test of its kata.
 
 Most are edits of the reference's source (``mutant_edit``): they fail loudly
-when the reference changes under them. Whole functions remain where the
-mistake lives in a helper of the reference or is a different way of writing
-the kata.
+when the reference changes under them. Whole functions remain where an edit of
+the kata's own source cannot say the mistake, each saying why.
 """
 
 import numpy as np
@@ -13,7 +12,6 @@ from reference.chapter1 import sigmoid
 from reference.chapter5 import (
     L_model_forward,
     compute_cost,
-    initialize_parameters,
     initialize_parameters_deep,
     linear_forward,
 )
@@ -44,6 +42,7 @@ mutant_edit(
 )  # fmt: skip
 
 
+# A whole function: the mistake is having no loops at all, not a change to them.
 @mutant("chapter5.propagate_loop")
 def vectorized_in_disguise(w, b, X, Y):
     """Computes the vectorized formulas: the kata's loops, and the speed lesson, are gone."""
@@ -198,24 +197,13 @@ mutant_edit(
     "chapter5.backward_propagation", "tanh_derivative_of_Z", "1 - Z1**2 instead of 1 - A1**2 = 1 - tanh(Z1)**2.",
     ("* (1 - A1**2)\n", '* (1 - cache["Z1"] ** 2)\n'),
 )  # fmt: skip
-
-
-@mutant("chapter5.nn_model")
-def updates_W2_before_the_backward_pass_finishes(X, Y, n_h, rng, num_iterations=10000, learning_rate=1.2):
-    """Updates W2 as soon as dW2 is known, then backpropagates into layer 1 through the new W2."""
-    p = initialize_parameters(X.shape[0], n_h, Y.shape[0], rng, X.dtype)
-    m = X.shape[1]
-    for _ in range(num_iterations):
-        A1 = np.tanh(p["W1"] @ X + p["b1"])
-        dZ2 = sigmoid(p["W2"] @ A1 + p["b2"]) - Y
-        p["W2"] = p["W2"] - learning_rate * (dZ2 @ A1.T / m)
-        p["b2"] = p["b2"] - learning_rate * np.sum(dZ2, axis=1, keepdims=True) / m
-        dZ1 = (p["W2"].T @ dZ2) * (1 - A1**2)
-        p["W1"] = p["W1"] - learning_rate * (dZ1 @ X.T / m)
-        p["b1"] = p["b1"] - learning_rate * np.sum(dZ1, axis=1, keepdims=True) / m
-    return p
-
-
+mutant_edit(
+    "chapter5.nn_model", "updates_W2_before_the_backward_pass_finishes",
+    "Updates W2 as soon as dW2 is known, then backpropagates into layer 1 through the new W2.",
+    ("grads = backward_propagation(X, Y, parameters, cache)",
+     'W2 = parameters["W2"] - learning_rate * backward_propagation(X, Y, parameters, cache)["dW2"]\n'
+     '        grads = backward_propagation(X, Y, {**parameters, "W2": W2}, cache)'),
+)  # fmt: skip
 mutant_edit(
     "chapter5.nn_model", "nn_model_climbs_the_gradient", "P + learning_rate * dP: gradient ascent.",
     ("value - learning_rate", "value + learning_rate"),
@@ -292,6 +280,7 @@ def _apply(Z, activation):
     return np.maximum(Z, 0) if activation == "relu" else sigmoid(Z) if activation == "sigmoid" else _softmax(Z)
 
 
+# Whole functions: the softmax lives in the reference's helper _activate, which an edit of this kata cannot reach.
 @mutant("chapter5.linear_activation_forward")
 def softmax_over_rows(A_prev, W, b, activation):
     """Softmax over axis 1 (across the examples) instead of each column."""
@@ -399,6 +388,7 @@ mutant_edit(
 )  # fmt: skip
 
 
+# A whole function: the update goes between dW and dA_prev, which the reference computes together in linear_backward.
 @mutant("chapter5.L_model_backward")
 def updates_parameters_during_the_backward_pass(AL, Y, caches, output="sigmoid"):
     """Updates each layer's W in place (rate 0.1) as soon as its dW is known, before the layers below are done."""
@@ -416,14 +406,11 @@ def updates_parameters_during_the_backward_pass(AL, Y, caches, output="sigmoid")
     return grads
 
 
-@mutant("chapter5.update_parameters")
-def updates_in_place(parameters, grads, learning_rate):
-    """W -= learning_rate * dW: changes the caller's arrays (and the ones the caches hold)."""
-    for name, value in parameters.items():
-        value -= learning_rate * grads[f"d{name}"]
-    return parameters
-
-
+mutant_edit(
+    "chapter5.update_parameters", "updates_in_place",
+    "W -= learning_rate * dW: changes the caller's arrays (and the ones the caches hold).",
+    ('value - learning_rate * grads[f"d{name}"]', 'np.subtract(value, learning_rate * grads[f"d{name}"], out=value)'),
+)  # fmt: skip
 mutant_edit(
     "chapter5.update_parameters", "update_climbs_the_gradient", "W + learning_rate * dW: gradient ascent.",
     ("value - learning_rate", "value + learning_rate"),
@@ -441,6 +428,7 @@ mutant_edit(
 )  # fmt: skip
 
 
+# A whole function: the update goes inside the backward pass, which the reference leaves to L_model_backward.
 @mutant("chapter5.L_layer_model")
 def updates_before_the_backward_pass_finishes(
     X, Y, layer_dims, rng, learning_rate=0.0075, num_epochs=3000, batch_size=None, output="sigmoid"
@@ -561,22 +549,16 @@ mutant_edit(
     "chapter5.vector_to_dictionary", "rank_1_biases_from_the_vector", "Biases of shape (n,) instead of (n, 1).",
     (".reshape(n, 1)", ".reshape(n)"),
 )  # fmt: skip
-
-
-@mutant("chapter5.vector_to_dictionary")
-def weights_first_then_biases(theta, layer_dims):
-    """Reads all the weights first, then all the biases."""
-    p, start = {}, 0
-    for layer in range(1, len(layer_dims)):
-        n, n_prev = layer_dims[layer], layer_dims[layer - 1]
-        p[f"W{layer}"] = theta[start : start + n * n_prev].reshape(n, n_prev)
-        start += n * n_prev
-    for layer in range(1, len(layer_dims)):
-        p[f"b{layer}"] = theta[start : start + layer_dims[layer]].reshape(-1, 1)
-        start += layer_dims[layer]
-    return p
-
-
+mutant_edit(
+    "chapter5.vector_to_dictionary", "weights_first_then_biases", "Reads all the weights first, then all the biases.",
+    ('        parameters[f"b{layer}"] = theta[start : start + n].reshape(n, 1)\n        start += n\n', ""),
+    ("    return parameters",
+     "    for layer in range(1, len(layer_dims)):\n"
+     "        n = layer_dims[layer]\n"
+     '        parameters[f"b{layer}"] = theta[start : start + n].reshape(n, 1)\n'
+     "        start += n\n"
+     "    return parameters"),
+)  # fmt: skip
 mutant_edit(
     "chapter5.gradient_check", "one_sided_differences", "(J(theta + eps) - J(theta)) / eps: accurate to O(eps) only.",
     ("(cost(theta_plus) - cost(theta_minus)) / (2 * epsilon)", "(cost(theta_plus) - cost(theta)) / epsilon"),
@@ -613,16 +595,14 @@ mutant_edit(
     "Transposes the weights but leaves the biases (n, 1).",
     ("np.ascontiguousarray(b.T)", "np.ascontiguousarray(b)"),
 )  # fmt: skip
-
-
-@mutant("chapter5.parameters_to_row_major")
-def weights_then_biases(parameters):
-    """[W1, ..., WL, b1, ..., bL] instead of forward_mlp's order W1, b1, W2, b2."""
-    L = len(parameters) // 2
-    names = [f"W{layer}" for layer in range(1, L + 1)] + [f"b{layer}" for layer in range(1, L + 1)]
-    return [np.ascontiguousarray(parameters[name].T) for name in names]
-
-
+mutant_edit(
+    "chapter5.parameters_to_row_major", "weights_then_biases",
+    "[W1, ..., WL, b1, ..., bL] instead of forward_mlp's order W1, b1, W2, b2.",
+    ("row_major += [np.ascontiguousarray(W.T), np.ascontiguousarray(b.T)]",
+     "row_major.append(np.ascontiguousarray(W.T))"),
+    ("    return row_major",
+     '    return row_major + [np.ascontiguousarray(parameters[f"b{layer}"].T) for layer in range(1, L + 1)]'),
+)  # fmt: skip
 mutant_edit(
     "chapter5.parameters_to_column_major", "column_major_biases_left_as_rows",
     "Transposes the weights but leaves the biases (1, n).",
