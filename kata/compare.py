@@ -30,8 +30,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .examples import example_for
+from .inputs import one_blas_thread
 from .limits import CALL_LIMIT, TimeLimitExceeded, time_limit
+from .records import example_for
 from .trees import Kata, stub_reached
 
 
@@ -234,16 +235,14 @@ def format_seconds(seconds: float) -> str:
 
 
 def compare(kata: Kata, seed: int = 0) -> Comparison:
-    """Call both implementations of ``kata`` on its example inputs for ``seed``.
+    """Call both implementations of ``kata`` on its example inputs for ``seed`` (its record's ``example``).
 
     Raises ``StubReachedError`` when the learner's code reaches a stub, and
     ``LearnerError`` wrapping any other exception of the learner's function.
     NumPy's BLAS runs on one thread meanwhile, as in the timing tests: on a
     busy machine its threads make a call's time swing a thousandfold.
     """
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,unused-ignore]
-
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         return _compare(kata, seed)
 
 

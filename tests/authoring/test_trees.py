@@ -5,12 +5,13 @@ is why a plain ``pytest`` leaves them out.
 """
 
 import ast
+import copy
 import inspect
 import re
 
 import pytest
 
-from kata import mutants, records, stubs
+from kata import compare, mutants, records, stubs
 from kata.contracts import contract_of
 from kata.trees import PROJECT_ROOT, Implementation, chapters, katas
 
@@ -195,3 +196,15 @@ def test_the_record_agrees_with_the_module(kata):
     opening = (ast.get_docstring(ast.parse(kata.module_path("reference").read_text())) or "").split()[:1]
     if opening and re.fullmatch(r"\d+\.\d+", opening[0]):
         assert found.section == opening[0], f"{kata.qualname}: record says {found.section}, module {opening[0]}"
+
+
+@pytest.mark.parametrize("kata", katas(), ids=lambda kata: kata.qualname)
+def test_every_kata_has_an_example_the_reference_accepts(kata, tmp_path, monkeypatch):
+    """The record's ``[name.example]``: its keys are the signature's (in order, every required one),
+    it evaluates, and the reference returns a result on it (``kata compare`` and the bad-input tests use it)."""
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path))  # where an example that writes files writes them
+    problems = records.example_problems(kata)
+    assert not problems, "\n".join(problems)
+    args, kwargs = records.example_for(kata.qualname, seed=0)
+    result = compare._materialize(kata.function("reference")(*copy.deepcopy(args), **copy.deepcopy(kwargs)))
+    assert result is not None, f"{kata.qualname}: the reference returned None on its example"

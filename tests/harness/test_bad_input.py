@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from kata import examples
+from kata import records
 from kata.contracts import Array, ContractError, Int, OneOf, Real, contract_of
 from kata.trees import katas
 
@@ -67,7 +67,7 @@ def test_every_spoiled_argument_is_refused_by_name(kata):
     function = kata.function("reference")
     declared = contract_of(function)
     assert declared is not None
-    args, kwargs = examples.example_for(kata.qualname, seed=0)
+    args, kwargs = records.example_for(kata.qualname, seed=0)
     bound = inspect.signature(function).bind(*args, **kwargs)
     bound.apply_defaults()
     problems = []
