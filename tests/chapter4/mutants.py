@@ -1,21 +1,11 @@
 """Plausible wrong chapter-4 solutions; every one must fail some test of its kata."""
 
-from pathlib import Path
-
 import numpy as np
-from matplotlib.figure import Figure
 from numpy.lib.stride_tricks import sliding_window_view
 
 from kata.mutants import mutant, mutant_edit
-from reference.chapter3 import cross_entropy, relu, softmax
-from reference.chapter4 import (
-    init_cnn,
-    plot_filters,
-    plot_training_curves,
-    train_cnn,
-)
+from reference.chapter3 import relu
 
-MLP_NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
 CNN_NAMES = ("K", "bK", "W", "b")
 
 
@@ -35,76 +25,36 @@ def _pool_windows(X, size, stride):
 # --- 4.1 the 3-layer MLP, vanishing gradients, initialization ---------------------------
 
 
-@mutant("chapter4.forward_mlp_3layer")
-def sigmoid_in_the_second_layer(X, W1, b1, W2, b2, W3, b3):
-    """The second hidden layer uses the sigmoid instead of ReLU."""
-    A1 = np.maximum(X @ W1 + b1, 0)
-    A2 = 1 / (1 + np.exp(-(A1 @ W2 + b2)))
-    return A1, A2, _softmax_rows(A2 @ W3 + b3)
-
-
-@mutant("chapter4.forward_mlp_3layer")
-def softmax_down_the_columns(X, W1, b1, W2, b2, W3, b3):
-    """Normalizes each class over the batch (axis 0) instead of each sample over the classes."""
-    A1 = np.maximum(X @ W1 + b1, 0)
-    A2 = np.maximum(A1 @ W2 + b2, 0)
-    E = np.exp(A2 @ W3 + b3)
-    return A1, A2, E / E.sum(axis=0, keepdims=True)
-
-
-@mutant("chapter4.backward_mlp_3layer")
-def forgets_one_over_n(X, A1, A2, A3, y, W1, W2, W3):
-    """Sums the gradients over the batch instead of averaging them."""
-    dZ3 = A3 - y
-    dZ2 = (dZ3 @ W3.T) * (A2 > 0)
-    dZ1 = (dZ2 @ W2.T) * (A1 > 0)
-    return (X.T @ dZ1, dZ1.sum(0, keepdims=True), A1.T @ dZ2, dZ2.sum(0, keepdims=True), A2.T @ dZ3,
-            dZ3.sum(0, keepdims=True))  # fmt: skip
-
-
-@mutant("chapter4.backward_mlp_3layer")
-def no_relu_mask_on_the_first_layer(X, A1, A2, A3, y, W1, W2, W3):
-    """Backpropagates through the first hidden layer as if it were linear."""
-    dZ3 = (A3 - y) / len(X)
-    dZ2 = (dZ3 @ W3.T) * (A2 > 0)
-    dZ1 = dZ2 @ W2.T
-    return (X.T @ dZ1, dZ1.sum(0, keepdims=True), A1.T @ dZ2, dZ2.sum(0, keepdims=True), A2.T @ dZ3,
-            dZ3.sum(0, keepdims=True))  # fmt: skip
-
-
-def _norms(X, y, weights, biases, activation, derivative, reverse=False):
-    g = (lambda Z: 1 / (1 + np.exp(-Z))) if activation == "sigmoid" else (lambda Z: np.maximum(Z, 0))
-    activations = [X]
-    for W, b in zip(weights[:-1], biases[:-1], strict=True):
-        activations.append(g(activations[-1] @ W + b))
-    delta = (_softmax_rows(activations[-1] @ weights[-1] + biases[-1]) - y) / len(X)
-    norms = []
-    for layer in reversed(range(len(weights))):
-        norms.append(float(np.linalg.norm(activations[layer].T @ delta)))
-        if layer > 0:
-            delta = (delta @ weights[layer].T) * derivative(activation, activations[layer])
-    return norms if reverse else norms[::-1]
-
-
-@mutant("chapter4.layer_gradient_norms")
-def sigmoid_derivative_applied_twice(X, y, weights, biases, activation):
-    """Computes sigma'(A) = sigma(A) (1 - sigma(A)) from the activation A = sigma(Z): sigmoid applied twice."""
-
-    def derivative(name, A):
-        s = 1 / (1 + np.exp(-A))
-        return s * (1 - s) if name == "sigmoid" else (A > 0)
-
-    return _norms(X, y, weights, biases, activation, derivative)
-
-
-@mutant("chapter4.layer_gradient_norms")
-def last_layer_first(X, y, weights, biases, activation):
-    """Returns the norms in backpropagation's order, output layer first."""
-
-    def derivative(name, A):
-        return A * (1 - A) if name == "sigmoid" else (A > 0)
-
-    return _norms(X, y, weights, biases, activation, derivative, reverse=True)
+mutant_edit(
+    "chapter4.forward_mlp_3layer", "sigmoid_in_the_second_layer",
+    "The second hidden layer uses the sigmoid instead of ReLU.",
+    ("A2 = relu(A1 @ W2 + b2)", "A2 = 1 / (1 + np.exp(-(A1 @ W2 + b2)))"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.forward_mlp_3layer", "softmax_down_the_columns",
+    "Normalizes each class over the batch (axis 0) instead of each sample over the classes.",
+    ("A3 = softmax(A2 @ W3 + b3)", "E = np.exp(A2 @ W3 + b3)\n    A3 = E / E.sum(axis=0, keepdims=True)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.backward_mlp_3layer", "forgets_one_over_n",
+    "Sums the gradients over the batch instead of averaging them.",
+    ("dZ3 = (A3 - y) / len(X)", "dZ3 = A3 - y"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.backward_mlp_3layer", "no_relu_mask_on_the_first_layer",
+    "Backpropagates through the first hidden layer as if it were linear.",
+    ("dZ1 = (dZ2 @ W2.T) * relu_derivative(A1)", "dZ1 = dZ2 @ W2.T"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.layer_gradient_norms", "sigmoid_derivative_applied_twice",
+    "Computes sigma'(A) = sigma(A) (1 - sigma(A)) from the activation A = sigma(Z): sigmoid applied twice.",
+    ("lambda A: A * (1 - A)", "lambda A: sigmoid(A) * (1 - sigmoid(A))"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.layer_gradient_norms", "last_layer_first",
+    "Returns the norms in backpropagation's order, output layer first.",
+    ("return norms[::-1]", "return norms"),
+)  # fmt: skip
 
 
 mutant_edit(
@@ -121,11 +71,12 @@ mutant_edit(
 )  # fmt: skip
 
 
-@mutant("chapter4.he_init")
-def uniform_instead_of_normal(n_in, n_out, rng, dtype=np.float32):
-    """The right variance, but uniform on [-sqrt(6 / n_in), sqrt(6 / n_in)] instead of normal."""
-    limit = np.sqrt(6 / n_in)
-    return rng.uniform(-limit, limit, (n_in, n_out)).astype(dtype)
+mutant_edit(
+    "chapter4.he_init", "uniform_instead_of_normal",
+    "The right variance, but uniform on [-sqrt(6 / n_in), sqrt(6 / n_in)] instead of normal.",
+    ("rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)",
+     "rng.uniform(-np.sqrt(6 / n_in), np.sqrt(6 / n_in), (n_in, n_out))"),
+)  # fmt: skip
 
 
 mutant_edit(
@@ -141,27 +92,18 @@ mutant_edit(
 )  # fmt: skip
 
 
-@mutant("chapter4.init_mlp_3layer")
-def small_random_weights(n_in, h1, h2, n_out, rng, dtype=np.float32):
-    """The posts' 0.01 * randn: far too small for three ReLU layers."""
-    sizes = (n_in, h1, h2, n_out)
-    params = {}
-    for layer in (1, 2, 3):
-        params[f"W{layer}"] = (0.01 * rng.standard_normal(sizes[layer - 1 : layer + 1])).astype(dtype)
-        params[f"b{layer}"] = np.zeros((1, sizes[layer]), dtype)
-    return params
-
-
-@mutant("chapter4.init_mlp_3layer")
-def one_dimensional_biases(n_in, h1, h2, n_out, rng, dtype=np.float32):
-    """Biases of shape (h,) instead of (1, h)."""
-    sizes = (n_in, h1, h2, n_out)
-    params = {}
-    for layer in (1, 2, 3):
-        fan_in = sizes[layer - 1]
-        params[f"W{layer}"] = (rng.standard_normal(sizes[layer - 1 : layer + 1]) * np.sqrt(2 / fan_in)).astype(dtype)
-        params[f"b{layer}"] = np.zeros(sizes[layer], dtype)
-    return params
+mutant_edit(
+    "chapter4.init_mlp_3layer", "small_random_weights", "The posts' 0.01 * randn: far too small for three ReLU layers.",
+    ("he_init(n_in, h1, rng, dtype)", "(0.01 * rng.standard_normal((n_in, h1))).astype(dtype)"),
+    ("he_init(h1, h2, rng, dtype)", "(0.01 * rng.standard_normal((h1, h2))).astype(dtype)"),
+    ("he_init(h2, n_out, rng, dtype)", "(0.01 * rng.standard_normal((h2, n_out))).astype(dtype)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.init_mlp_3layer", "one_dimensional_biases", "Biases of shape (h,) instead of (1, h).",
+    ("np.zeros((1, h1), dtype=dtype)", "np.zeros(h1, dtype=dtype)"),
+    ("np.zeros((1, h2), dtype=dtype)", "np.zeros(h2, dtype=dtype)"),
+    ("np.zeros((1, n_out), dtype=dtype)", "np.zeros(n_out, dtype=dtype)"),
+)  # fmt: skip
 
 
 mutant_edit(
@@ -449,50 +391,29 @@ mutant_edit(
 )  # fmt: skip
 
 
-def _regularized(params, X, y, rng, lambda_, keep_prob, penalized, l2_factor, redraw):
-    W1, b1, W2, b2, W3, b3 = (params[name] for name in MLP_NAMES)
-
-    def drop(H):
-        if keep_prob == 1:
-            return H, np.ones_like(H)
-        mask = (rng.random(H.shape) < keep_prob).astype(H.dtype)
-        return H * mask / keep_prob, mask
-
-    H1 = relu(X @ W1 + b1)
-    D1, m1 = drop(H1)
-    H2 = relu(D1 @ W2 + b2)
-    D2, m2 = drop(H2)
-    A3 = softmax(D2 @ W3 + b3)
-    loss = cross_entropy(A3, y) + lambda_ * sum(float(np.sum(params[name] ** 2)) for name in penalized)
-    if redraw:
-        _, m1 = drop(H1)
-        _, m2 = drop(H2)
-    dZ3 = (A3 - y) / len(X)
-    dZ2 = (dZ3 @ W3.T) * m2 / keep_prob * (H2 > 0)
-    dZ1 = (dZ2 @ W2.T) * m1 / keep_prob * (H1 > 0)
-    grads = {"W1": X.T @ dZ1, "b1": dZ1.sum(0, keepdims=True), "W2": D1.T @ dZ2, "b2": dZ2.sum(0, keepdims=True),
-             "W3": D2.T @ dZ3, "b3": dZ3.sum(0, keepdims=True)}  # fmt: skip
-    for name in penalized:
-        grads[name] = grads[name] + l2_factor * lambda_ * params[name]
-    return loss, grads
-
-
-@mutant("chapter4.regularized_loss_and_gradients")
-def penalizes_the_biases(params, X, y, rng, *, lambda_=0.0, keep_prob=1.0):
-    """Includes the biases in the L2 penalty and its gradient."""
-    return _regularized(params, X, y, rng, lambda_, keep_prob, MLP_NAMES, 2, redraw=False)
-
-
-@mutant("chapter4.regularized_loss_and_gradients")
-def l2_gradient_without_the_factor_2(params, X, y, rng, *, lambda_=0.0, keep_prob=1.0):
-    """Adds lambda * W to the weight gradients instead of 2 * lambda * W."""
-    return _regularized(params, X, y, rng, lambda_, keep_prob, ("W1", "W2", "W3"), 1, redraw=False)
-
-
-@mutant("chapter4.regularized_loss_and_gradients")
-def mask_redrawn_in_backward(params, X, y, rng, *, lambda_=0.0, keep_prob=1.0):
-    """Draws new dropout masks for the backward pass: the gradient belongs to another network."""
-    return _regularized(params, X, y, rng, lambda_, keep_prob, ("W1", "W2", "W3"), 2, redraw=True)
+mutant_edit(
+    "chapter4.regularized_loss_and_gradients", "penalizes_the_biases",
+    "Includes the biases in the L2 penalty and its gradient.",
+    ("penalty, (l2_W1, l2_W2, l2_W3) = l2_regularization([W1, W2, W3], lambda_)",
+     "penalty, (l2_W1, l2_b1, l2_W2, l2_b2, l2_W3, l2_b3) = l2_regularization([W1, b1, W2, b2, W3, b3], lambda_)"),
+    ('"b1": dZ1.sum(axis=0, keepdims=True)', '"b1": dZ1.sum(axis=0, keepdims=True) + l2_b1'),
+    ('"b2": dZ2.sum(axis=0, keepdims=True)', '"b2": dZ2.sum(axis=0, keepdims=True) + l2_b2'),
+    ('"b3": dZ3.sum(axis=0, keepdims=True)', '"b3": dZ3.sum(axis=0, keepdims=True) + l2_b3'),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.regularized_loss_and_gradients", "l2_gradient_without_the_factor_2",
+    "Adds lambda * W to the weight gradients instead of 2 * lambda * W.",
+    ("X.T @ dZ1 + l2_W1", "X.T @ dZ1 + lambda_ * W1"), ("D1.T @ dZ2 + l2_W2", "D1.T @ dZ2 + lambda_ * W2"),
+    ("D2.T @ dZ3 + l2_W3", "D2.T @ dZ3 + lambda_ * W3"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.regularized_loss_and_gradients", "mask_redrawn_in_backward",
+    "Draws new dropout masks for the backward pass: the gradient belongs to another network.",
+    ("    loss = cross_entropy(A3, y) + penalty\n",
+     "    loss = cross_entropy(A3, y) + penalty\n"
+     "    _, mask1 = dropout(H1, keep_prob, rng)\n"
+     "    _, mask2 = dropout(H2, keep_prob, rng)\n"),
+)  # fmt: skip
 
 
 mutant_edit(
@@ -531,78 +452,43 @@ mutant_edit(
 )  # fmt: skip
 
 
-def _labels(y_pred, y):
-    return y if y.ndim == 1 else y.argmax(axis=1)
-
-
-@mutant("chapter4.accuracy")
-def one_hot_rows_elementwise(y_pred, y):
-    """Compares one-hot rows entry by entry: two different 10-class rows still agree on 8 entries."""
-    labels = _labels(y_pred, y)
-    predicted = np.eye(y_pred.shape[1])[y_pred.argmax(axis=1)]
-    return float(np.mean(predicted == np.eye(y_pred.shape[1])[labels]))
-
-
-@mutant("chapter4.accuracy")
-def number_correct(y_pred, y):
-    """Returns the number of right answers instead of their fraction."""
-    return float(np.sum(y_pred.argmax(axis=1) == _labels(y_pred, y)))
-
-
-@mutant("chapter4.plot_training_curves")
-def accuracy_curves_swapped(history, path=None):
-    """Draws the test accuracy first and labels it as the train accuracy."""
-    swapped = [{**record, "train_accuracy": record.get("test_accuracy", record["train_accuracy"]),
-                "test_accuracy": record["train_accuracy"]} for record in history]  # fmt: skip
-    return plot_training_curves(swapped, path)
-
-
-@mutant("chapter4.plot_training_curves")
-def epochs_counted_from_zero(history, path=None):
-    """Plots epoch 1 at x = 0."""
-    fig = plot_training_curves(history, path)
-    for axes in fig.axes:
-        for line in axes.get_lines():
-            line.set_xdata(np.asarray(line.get_xdata()) - 1)
-    return fig
-
-
-@mutant("chapter4.plot_filters")
-def transposed_filters(K, path=None):
-    """Shows each kernel transposed (rows and columns swapped)."""
-    return plot_filters(K.transpose(1, 0, 2, 3), path)
-
-
-@mutant("chapter4.plot_filters")
-def filters_in_reverse_order(K, path=None):
-    """Draws the filters last to first."""
-    return plot_filters(K[:, :, :, ::-1], path)
-
-
-@mutant("chapter4.run_capstone")
-def saves_only_the_curves(X_train, y_train, X_test, y_test, rng, out_dir, *, num_epochs=3, batch_size=64, lr=0.05,
-                          mu=0.9, lr_decay=0.5):  # fmt: skip
-    """Trains and saves the curves, but never draws the filters."""
-    params = init_cnn(rng, n_classes=y_train.shape[1], dtype=X_train.dtype, image_shape=X_train.shape[1:])
-    params, history = train_cnn(params, X_train, y_train, rng, lr=lr, num_epochs=num_epochs, batch_size=batch_size,
-                                mu=mu, lr_decay=lr_decay, X_test=X_test, y_test=y_test)  # fmt: skip
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    plot_training_curves(history, Path(out_dir) / "training_curves.png")
-    return params, history
-
-
-@mutant("chapter4.run_capstone")
-def no_test_set(X_train, y_train, X_test, y_test, rng, out_dir, *, num_epochs=3, batch_size=64, lr=0.05, mu=0.9,
-                lr_decay=0.5):  # fmt: skip
-    """Never evaluates on the test set: the curves show no test accuracy."""
-    params = init_cnn(rng, n_classes=y_train.shape[1], dtype=X_train.dtype, image_shape=X_train.shape[1:])
-    params, history = train_cnn(params, X_train, y_train, rng, lr=lr, num_epochs=num_epochs, batch_size=batch_size,
-                                mu=mu, lr_decay=lr_decay)  # fmt: skip
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    plot_training_curves(history, Path(out_dir) / "training_curves.png")
-    fig = Figure()
-    fig.savefig(Path(out_dir) / "filters.png")
-    return params, history
+mutant_edit(
+    "chapter4.accuracy", "one_hot_rows_elementwise",
+    "Compares one-hot rows entry by entry: two different 10-class rows still agree on 8 entries.",
+    ("return float(np.mean(y_pred.argmax(axis=1) == labels))",
+     "eye = np.eye(y_pred.shape[1])\n    return float(np.mean(eye[y_pred.argmax(axis=1)] == eye[labels]))"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.accuracy", "number_correct", "Returns the number of right answers instead of their fraction.",
+    ("np.mean(y_pred.argmax(axis=1) == labels)", "np.sum(y_pred.argmax(axis=1) == labels)"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.plot_training_curves", "accuracy_curves_swapped",
+    "Draws the test accuracy first and labels it as the train accuracy.",
+    ('record["train_accuracy"] for record in history',
+     'record.get("test_accuracy", record["train_accuracy"]) for record in history'),
+    ('record["test_accuracy"] for record in history', 'record["train_accuracy"] for record in history'),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.plot_training_curves", "epochs_counted_from_zero", "Plots epoch 1 at x = 0.",
+    ("np.arange(1, len(history) + 1)", "np.arange(len(history))"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.plot_filters", "transposed_filters", "Shows each kernel transposed (rows and columns swapped).",
+    ("K[:, :, channel, index]", "K[:, :, channel, index].T"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.plot_filters", "filters_in_reverse_order", "Draws the filters last to first.",
+    ("K[:, :, channel, index]", "K[:, :, channel, n_filters - 1 - index]"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.run_capstone", "saves_only_the_curves", "Trains and saves the curves, but never draws the filters.",
+    ('    plot_filters(params["K"], folder / FILTERS_FILE)\n', ""),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.run_capstone", "no_test_set", "Never evaluates on the test set: the curves show no test accuracy.",
+    ("        X_test=X_test,\n        y_test=y_test,\n", ""),
+)  # fmt: skip
 
 
 # --- the training loops' promises (issue 13), as edits of the reference ------------------
