@@ -7,11 +7,11 @@ bookkeeping, the progress table) is the pytest plugin ``kata.plugin``.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from kata import data
+from kata import data, inputs
 
 
 def _load(loader: Callable[[], data.Dataset]) -> data.Dataset:
@@ -43,3 +43,10 @@ def fashion_mnist() -> data.Dataset:
 def digits() -> data.Dataset:
     """scikit-learn's 8x8 digits: 1,500 train and 297 test flat float32 images (read-only)."""
     return _load(data.load_digits)
+
+
+@pytest.fixture
+def one_blas_thread() -> Iterator[None]:
+    """NumPy's BLAS on one thread during the test, for the tests that time code."""
+    with inputs.one_blas_thread():
+        yield

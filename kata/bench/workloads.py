@@ -31,6 +31,8 @@ from typing import Any, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from .. import inputs
+
 Params = dict[str, NDArray[np.floating]]
 Batch = TypeVar("Batch")
 
@@ -44,7 +46,7 @@ FRAMEWORKS = {
     "torch": "PyTorch (CPU)",
 }
 MLP_SIZES = (784, 256, 10)
-IMAGE_SHAPE = (28, 28, 1)
+IMAGE_SHAPE = inputs.MNIST_SHAPE
 EVALUATION_CHUNK = 1000
 BATCH_STREAM, WEIGHT_STREAM = 0, 1  # one seed, two independent streams of random numbers
 
@@ -180,7 +182,7 @@ def prepare_numpy_mlp(data: Data, settings: Settings) -> Run:
     params = initial_parameters("mlp", settings.seed)
     names = ("W1", "b1", "W2", "b2")
     velocity = {name: np.zeros_like(params[name]) for name in names}
-    one_hot = np.eye(MLP_SIZES[-1], dtype=np.float32)[data.y_train]
+    one_hot = inputs.one_hot(data.y_train, MLP_SIZES[-1])
     lr, mu = settings.mlp_lr, settings.momentum
 
     def step(batch: NDArray[np.int64]) -> None:
@@ -214,8 +216,8 @@ def numpy_cnn_step(data: Data, settings: Settings) -> tuple[Callable[[NDArray[np
     cross_entropy, momentum_update = chapter3.cross_entropy, chapter4.momentum_update
     params = initial_parameters("cnn", settings.seed)
     velocity = {name: np.zeros_like(value) for name, value in params.items()}
-    images, test_images = data.X_train.reshape(-1, *IMAGE_SHAPE), data.X_test.reshape(-1, *IMAGE_SHAPE)
-    one_hot = np.eye(10, dtype=np.float32)[data.y_train]
+    images, test_images = inputs.as_images(data.X_train), inputs.as_images(data.X_test)
+    one_hot = inputs.one_hot(data.y_train)
     lr, mu = settings.cnn_lr, settings.momentum
 
     def step(batch: NDArray[np.int64]) -> None:

@@ -1,28 +1,14 @@
 """4.4 L2 regularization, inverted dropout, and the regularized 3-layer MLP against overfitting."""
 
-import itertools
-
 import numpy as np
 import pytest
 import scipy.special
-from threadpoolctl import threadpool_limits
 
 from kata.gradcheck import TOLERANCES, assert_gradients_close, away_from_kinks, numerical_gradient, numerical_vjp
+from kata.inputs import he_parameters, one_hot
 from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, rejects
 
 NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
-
-
-def one_hot(labels, k=10, dtype=np.float32):
-    return np.eye(k, dtype=dtype)[labels]
-
-
-def he_mlp(rng, sizes, dtype=np.float32):
-    params = {}
-    for layer, (n_in, n_out) in enumerate(itertools.pairwise(sizes), start=1):
-        params[f"W{layer}"] = (rng.standard_normal((n_in, n_out)) * np.sqrt(2 / n_in)).astype(dtype)
-        params[f"b{layer}"] = np.zeros((1, n_out), dtype)
-    return params
 
 
 def oracle_loss(params, X, y, lambda_):
@@ -37,16 +23,10 @@ def oracle_loss(params, X, y, lambda_):
 
 def small_problem(seed=0):
     rng = np.random.default_rng(seed)
-    params = he_mlp(rng, (5, 6, 4, 3), dtype=np.float64)
+    params = he_parameters(rng, (5, 6, 4, 3), dtype=np.float64, bias_scale=0)
     for layer in (1, 2, 3):
         params[f"b{layer}"] = rng.standard_normal((1, params[f"b{layer}"].shape[1])) * 0.3
     return params, rng.standard_normal((7, 5)), np.eye(3)[rng.integers(0, 3, 7)]
-
-
-@pytest.fixture
-def one_blas_thread():
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # --- l2_regularization ----------------------------------------------------------------
@@ -285,7 +265,7 @@ def test_regularized_rejects_bad_arguments(impl, change, bad):
 
 @pytest.mark.kata("chapter4.regularized_loss_and_gradients")
 def test_regularized_float32(impl):
-    params = he_mlp(np.random.default_rng(4), (20, 16, 8, 10))
+    params = he_parameters(np.random.default_rng(4), (20, 16, 8, 10), bias_scale=0)
     X = np.random.default_rng(5).random((32, 20), dtype=np.float32)
     loss, grads = impl.chapter4.regularized_loss_and_gradients(
         params, X, one_hot(np.arange(32) % 10), np.random.default_rng(6), lambda_=1e-3, keep_prob=0.8
@@ -300,7 +280,7 @@ def test_regularized_float32(impl):
 
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
 def test_train_regularized_records_accuracies_in_evaluation_mode(impl, digits, one_blas_thread):
-    params = he_mlp(np.random.default_rng(0), (64, 64, 32, 10))
+    params = he_parameters(np.random.default_rng(0), (64, 64, 32, 10), bias_scale=0)
     trained, history = impl.chapter4.train_mlp_3layer_regularized(
         params, digits.X_train, one_hot(digits.y_train), np.random.default_rng(1), lr=0.1, num_epochs=10,
         lambda_=1e-4, keep_prob=0.8, X_test=digits.X_test, y_test=one_hot(digits.y_test),
@@ -330,7 +310,7 @@ def test_train_regularized_records_accuracies_in_evaluation_mode(impl, digits, o
 
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
 def test_train_regularized_strong_l2_shrinks_the_weights(impl, digits, one_blas_thread):
-    params = he_mlp(np.random.default_rng(0), (64, 32, 16, 10))
+    params = he_parameters(np.random.default_rng(0), (64, 32, 16, 10), bias_scale=0)
     data = (digits.X_train[:500], one_hot(digits.y_train[:500]))
     plain, _ = impl.chapter4.train_mlp_3layer_regularized(params, *data, np.random.default_rng(1), num_epochs=5)
     shrunk, _ = impl.chapter4.train_mlp_3layer_regularized(
@@ -343,7 +323,7 @@ def test_train_regularized_strong_l2_shrinks_the_weights(impl, digits, one_blas_
 
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
 def test_train_regularized_does_not_modify_the_callers_parameters(impl, digits):
-    params = he_mlp(np.random.default_rng(0), (64, 8, 8, 10))
+    params = he_parameters(np.random.default_rng(0), (64, 8, 8, 10), bias_scale=0)
     before = {name: value.copy() for name, value in params.items()}
     impl.chapter4.train_mlp_3layer_regularized(params, digits.X_train[:64], one_hot(digits.y_train[:64]),
                                                np.random.default_rng(1), num_epochs=1, keep_prob=0.5)  # fmt: skip
@@ -382,7 +362,7 @@ def test_train_regularized_follows_the_documented_steps_and_history(impl, digits
     # L2 and dropout together and each alone.
     X, y = digits.X_train[:100].astype(np.float64), one_hot(digits.y_train[:100], dtype=np.float64)
     X_test, y_test = digits.X_test[:50].astype(np.float64), one_hot(digits.y_test[:50], dtype=np.float64)
-    params = he_mlp(np.random.default_rng(3), (64, 12, 8, 10), dtype=np.float64)
+    params = he_parameters(np.random.default_rng(3), (64, 12, 8, 10), dtype=np.float64, bias_scale=0)
     options = {"lr": 0.3, "num_epochs": 3, "batch_size": 32, "lambda_": lambda_, "keep_prob": keep_prob}
     trained, history = impl.chapter4.train_mlp_3layer_regularized(
         params, X, y, np.random.default_rng(4), **options, X_test=X_test, y_test=y_test
@@ -410,7 +390,7 @@ def test_train_regularized_follows_the_documented_steps_and_history(impl, digits
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
 def test_train_regularized_is_reproducible_dropout_masks_included(impl, digits):
     X, y = digits.X_train[:96], one_hot(digits.y_train[:96])
-    params = he_mlp(np.random.default_rng(7), (64, 12, 8, 10))
+    params = he_parameters(np.random.default_rng(7), (64, 12, 8, 10), bias_scale=0)
     options = {"num_epochs": 2, "batch_size": 32, "keep_prob": 0.6}
     train = impl.chapter4.train_mlp_3layer_regularized
     runs = [train(params, X, y, np.random.default_rng(seed), **options)[0] for seed in (8, 8, 9)]
@@ -422,7 +402,7 @@ def test_train_regularized_is_reproducible_dropout_masks_included(impl, digits):
 @pytest.mark.kata("chapter4.train_mlp_3layer_regularized")
 def test_train_regularized_without_regularization_follows_train_mlp_3layer(impl, digits):
     X, y = digits.X_train[:100].astype(np.float64), one_hot(digits.y_train[:100], dtype=np.float64)
-    params = he_mlp(np.random.default_rng(5), (64, 12, 8, 10), dtype=np.float64)
+    params = he_parameters(np.random.default_rng(5), (64, 12, 8, 10), dtype=np.float64, bias_scale=0)
     options = {"lr": 0.3, "num_epochs": 2, "batch_size": 32}
     plain, _ = impl.chapter4.train_mlp_3layer(params, X, y, np.random.default_rng(6), **options)
     regularized, _ = impl.chapter4.train_mlp_3layer_regularized(params, X, y, np.random.default_rng(6), **options)
@@ -439,8 +419,9 @@ def test_train_regularized_without_regularization_follows_train_mlp_3layer(impl,
      ({"y_train": np.full((5, 10), 0.1)}, ("y_train",)), ({"num_epochs": 0}, ("num_epochs",))],
 )  # fmt: skip
 def test_train_regularized_rejects_bad_arguments(impl, change, bad):
-    arguments = {"params": he_mlp(np.random.default_rng(0), (64, 8, 8, 10)), "X_train": np.ones((5, 64), np.float32),
-                 "y_train": one_hot(np.arange(5)), "rng": np.random.default_rng(0), **change}  # fmt: skip
+    arguments = {"params": he_parameters(np.random.default_rng(0), (64, 8, 8, 10), bias_scale=0),
+                 "X_train": np.ones((5, 64), np.float32), "y_train": one_hot(np.arange(5)),
+                 "rng": np.random.default_rng(0), **change}  # fmt: skip
     with rejects(*bad):
         impl.chapter4.train_mlp_3layer_regularized(**arguments)
 
@@ -453,7 +434,7 @@ def test_regularization_narrows_the_overfitting_gap(impl, mnist, one_blas_thread
     (keep 0.5) narrows the train/test gap from about 12 to about 9 points at about the same test accuracy."""
     X, y = mnist.X_train[:1000], one_hot(mnist.y_train[:1000])
     X_test, y_test = mnist.X_test, one_hot(mnist.y_test)
-    params = he_mlp(np.random.default_rng(0), (784, 256, 128, 10))
+    params = he_parameters(np.random.default_rng(0), (784, 256, 128, 10), bias_scale=0)
     results = {}
     for label, settings in (("plain", {}), ("regularized", {"lambda_": 1e-2, "keep_prob": 0.5})):
         _, history = impl.chapter4.train_mlp_3layer_regularized(
