@@ -38,6 +38,7 @@ __all__ = [
     "cnn_parameters",
     "cnn_cache",
     "column_labels",
+    "column_circles",
     "column_parameters",
     "column_gradients",
     "logistic",
@@ -183,6 +184,16 @@ def cnn_cache(X: NDArray[np.float32], params: dict[str, NDArray[np.float32]]) ->
 def column_labels(rng: np.random.Generator, m: int) -> NDArray[np.float64]:
     """``m`` random binary labels as one row ``(1, m)``, float64."""
     return rng.integers(0, 2, (1, m)).astype(np.float64)
+
+
+def column_circles(
+    rng: np.random.Generator, m: int, noise: float = 0.1
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Two noisy concentric circles ``X (2, m)``, ``Y (1, m)``: radius 1 label 0, radius 0.5 label 1, float64."""
+    Y = (np.arange(m) >= m - m // 2).astype(np.float64).reshape(1, m)
+    angle = rng.uniform(0, 2 * np.pi, m)
+    X = np.where(Y == 1, 0.5, 1.0) * np.stack([np.cos(angle), np.sin(angle)]) + rng.normal(0, noise, (2, m))
+    return X, Y
 
 
 def column_parameters(rng: np.random.Generator, dims: Sequence[int]) -> dict[str, NDArray[np.float64]]:

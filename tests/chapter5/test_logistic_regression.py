@@ -16,6 +16,7 @@ import pytest
 from scipy.special import expit
 
 from kata.gradcheck import TOLERANCES, assert_gradients_close, numerical_gradient
+from kata.inputs import column_circles
 from kata.testing import assert_array, assert_close, assert_scalar, best_time, call_unchanged, no_warnings, rejects
 
 both_propagates = pytest.mark.parametrize(
@@ -182,17 +183,9 @@ def test_rejects_zero_iterations(impl):
         impl.chapter5.optimize(np.zeros((2, 1)), 0.0, np.ones((2, 3)), np.ones((1, 3)), 0, 0.1)
 
 
-def circles(m, rng):
-    """Two noisy concentric circles (radius 1: label 0; radius 0.5: label 1), columns as examples."""
-    Y = (np.arange(m) >= m - m // 2).astype(np.float64).reshape(1, m)
-    angle = rng.uniform(0, 2 * np.pi, m)
-    X = np.where(Y == 1, 0.5, 1.0) * np.stack([np.cos(angle), np.sin(angle)]) + rng.normal(0, 0.1, (2, m))
-    return X, Y
-
-
 @pytest.mark.kata("chapter5.optimize")
 def test_logistic_regression_stays_near_chance_on_circles(impl):
-    X, Y = circles(400, np.random.default_rng(7))
+    X, Y = column_circles(np.random.default_rng(7), 400)
     params, _, costs = impl.chapter5.optimize(np.zeros((2, 1)), 0.0, X, Y, 1000, 0.5)
     accuracy = float(np.mean((expit(params["w"].T @ X + params["b"]) > 0.5) == Y))
     print(f"logistic regression on two circles: accuracy {accuracy:.3f}, final cost {costs[-1]:.4f}")

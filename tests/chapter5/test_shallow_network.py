@@ -15,17 +15,10 @@ import pytest
 from scipy.special import expit
 
 from kata.gradcheck import TOLERANCES, assert_gradients_close, numerical_gradient
+from kata.inputs import column_circles
 from kata.testing import assert_array, assert_close, call_unchanged, rejects
 
 NAMES = ("W1", "b1", "W2", "b2")
-
-
-def circles(m, rng, noise=0.1):
-    """The test's own two circles (radius 1: label 0; radius 0.5: label 1), columns as examples."""
-    Y = (np.arange(m) >= m - m // 2).astype(np.float64).reshape(1, m)
-    angle = rng.uniform(0, 2 * np.pi, m)
-    X = np.where(Y == 1, 0.5, 1.0) * np.stack([np.cos(angle), np.sin(angle)]) + rng.normal(0, noise, (2, m))
-    return X, Y
 
 
 def random_parameters(rng, n_x=3, n_h=4, n_y=1, scale=0.8):
@@ -264,7 +257,7 @@ def test_backward_rejects_mismatched_arguments(impl, mistake):
 @pytest.mark.kata("chapter5.nn_model")
 def test_one_step_is_one_gradient_step(impl):
     rng = np.random.default_rng(9)
-    X, Y = circles(20, rng)
+    X, Y = column_circles(rng, 20)
     start = {
         name: value.astype(np.float64)
         for name, value in impl.chapter5.initialize_parameters(2, 3, 1, np.random.default_rng(10), np.float64).items()
@@ -309,7 +302,7 @@ def test_steps_chain_with_several_outputs(impl):
 
 @pytest.mark.kata("chapter5.nn_model")
 def test_nn_model_same_seed_same_parameters(impl):
-    X, Y = circles(30, np.random.default_rng(22))
+    X, Y = column_circles(np.random.default_rng(22), 30)
     first = impl.chapter5.nn_model(X, Y, 3, np.random.default_rng(23), 5, 1.0)
     np.random.seed(7)  # noqa: NPY002 - the global state must not matter
     again = impl.chapter5.nn_model(X, Y, 3, np.random.default_rng(23), 5, 1.0)
@@ -321,8 +314,8 @@ def test_nn_model_same_seed_same_parameters(impl):
 
 @pytest.mark.kata("chapter5.nn_model")
 def test_shallow_network_learns_the_circles(impl):
-    X, Y = circles(400, np.random.default_rng(11))
-    X_test, Y_test = circles(400, np.random.default_rng(12))
+    X, Y = column_circles(np.random.default_rng(11), 400)
+    X_test, Y_test = column_circles(np.random.default_rng(12), 400)
     p = impl.chapter5.nn_model(X.astype(np.float32), Y.astype(np.float32), 4, np.random.default_rng(13), 2000, 1.2)
     assert_array(p["W1"], what="trained W1 (float32 in, float32 out)", shape=(4, 2), dtype=np.float32)
     _, A2 = oracle_forward(X_test, {name: value.astype(np.float64) for name, value in p.items()})
