@@ -103,9 +103,11 @@ def record(kata: Kata) -> Record | None:
 def example_for(name: str, seed: int = 0) -> Arguments:
     """The example inputs ``(args, kwargs)`` of the kata ``name`` (``chapterN.function``) for ``seed``."""
     kata = find_kata(name)
+    problems = example_problems(kata)
+    if problems:
+        raise LookupError("\n".join(problems))
     found = record(kata)
-    if found is None or not found.example:
-        raise LookupError(f"{kata.qualname} has no example inputs yet ([{kata.name}.example] in {_where(kata)})")
+    assert found is not None
     rng = np.random.default_rng(seed)
     folder = state.state_dir() / "compare" / kata.qualname
 
