@@ -7,8 +7,11 @@ epoch: round 1 trains the first epoch of every row, one row at a time, then
 round 2 the second (starting one row later), and so on, while the
 matrix-multiply throughput is measured again between rounds. A burst of
 load from elsewhere on the machine then slows one epoch of some rows instead
-of every epoch of one row, and the best epoch of each row is compared. Last,
-one epoch of the NumPy CNN is profiled. The run folder
+of every epoch of one row, and the best epoch of each row is compared. The
+machine's copy bandwidth is measured before and after the rows (the better
+one is kept), and, untimed, the bytes one epoch of the NumPy CNN moves are
+counted (``traffic.py``), to say how close its best epoch comes to the
+bandwidth limit. Last, one epoch of the NumPy CNN is profiled. The run folder
 ``runs/bench-<timestamp>/`` receives:
 
     results.json   every figure: settings, machine, per-epoch times, accuracies, memory, ratios, targets, profile
@@ -16,6 +19,10 @@ one epoch of the NumPy CNN is profiled. The run folder
     bench.png      a bar chart of the epoch times
 
 PyTorch is optional: without it its rows are left out, and the report says so.
+
+``python -m kata.bench --readme runs/bench-<timestamp>/results.json`` runs no
+benchmark: it rewrites the benchmark block of README.md from that run
+(``readme.py``).
 """
 
 from __future__ import annotations
@@ -38,10 +45,11 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped,unuse
 from .. import data as datasets
 from ..plots import save
 from ..runs import RUNS, unused_run_folder
-from . import machine, memory, report
+from . import machine, memory, readme, report, traffic
 from .workloads import MLP_SIZES, NETWORKS, ROWS, Data, Row, Settings, Trained, prepare
 
 QUICK_SIZES = (2000, 500)  # training and test images of a --quick run
+COPY_MIB, QUICK_COPY_MIB = 256, 64  # the array copied to measure the main-memory bandwidth
 TORCH_CPU_INSTALL = "pip install torch --index-url https://download.pytorch.org/whl/cpu"  # the CPU build only
 PAUSE = 0.2  # seconds between two rows' epochs, for the last one's idle threads to go to sleep
 
@@ -49,7 +57,11 @@ PAUSE = 0.2  # seconds between two rows' epochs, for the last one's idle threads
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m kata.bench",
-        description="Time MNIST epochs of the reference MLP and CNN against scikit-learn and PyTorch (if installed).",
+        description="Time MNIST epochs of the reference MLP and CNN against scikit-learn and PyTorch (if installed), "
+        "measure the machine's matrix-multiply throughput and copy bandwidth, and count the bytes the NumPy CNN's "
+        "epoch moves. Writes runs/bench-<date>-<time>/results.json, results.md and bench.png.",
+        epilog="Maintainers: `python -m kata.bench --readme runs/bench-<date>-<time>/results.json` rewrites the "
+        "benchmark block of README.md (between its bench markers) from that run, without running anything.",
     )
     parser.add_argument("--epochs", type=int, default=Settings.epochs, help="timed epochs per row (default 5)")
     parser.add_argument("--only", metavar="NAMES", help="comma-separated networks (mlp, cnn) or rows (e.g. mlp-torch)")
@@ -60,6 +72,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, help="threads for every framework (default: NumPy's BLAS default)")
     parser.add_argument("--seed", type=int, default=Settings.seed, help="seed of the batch order and the weights")
     parser.add_argument("--runs", type=Path, default=RUNS, help="folder for the run folder (default runs/)")
+    parser.add_argument(
+        "--readme",
+        type=Path,
+        metavar="RESULTS_JSON",
+        help="run nothing: rewrite README.md's benchmark block (table, machine, bandwidth) from this results.json",
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)  # a job file: be one row's process
     args = parser.parse_args(argv)
     if args.epochs < 1:
@@ -270,6 +288,29 @@ def _obey(
         return {}
 
 
+def measure_bandwidth(quick: bool, step_bytes: int | None = None) -> dict[str, Any]:
+    """The main-memory copy rate, and the copy rate of an array the size of the CNN step's largest (if known)."""
+    measured = {"memory": machine.copy_bandwidth((QUICK_COPY_MIB if quick else COPY_MIB) * machine.MIB).as_dict()}
+    if step_bytes:
+        repeats = max(1, (64 * machine.MIB) // step_bytes)  # about 64 MiB copied per round
+        measured["step_sized"] = machine.copy_bandwidth(step_bytes, repeats=repeats, rounds=7).as_dict()
+    return measured
+
+
+def best_bandwidth(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """Of two bandwidth measurements, the better one of each kind."""
+    return {kind: max(first[kind], second[kind], key=lambda rate: rate["gb_per_second"]) for kind in second}
+
+
+def count_cnn_traffic(data: Data, settings: Settings) -> dict[str, Any]:
+    """The bytes of one NumPy CNN epoch (untimed, in this process), or the error that stopped the count."""
+    try:
+        with threadpool_limits(limits=settings.threads, user_api="blas"):
+            return traffic.count_cnn_epoch(data, settings)
+    except Exception as error:  # the katas of --impl exercises may not be written yet
+        return {"error": f"{type(error).__name__}: {error}"}
+
+
 def profile_cnn(settings: Settings, folder: Path, quick: bool) -> list[dict[str, Any]] | None:
     """The call tree of one profiled epoch of the NumPy CNN, from a process of its own."""
     job = {"quick": quick, "settings": dataclasses.asdict(settings), "kind": "profile"}
@@ -288,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return work(args.worker)
+    if args.readme:
+        return readme.main(args.readme)
     try:
         rows, notes = select_rows(args.only, args.no_torch, importlib.util.find_spec("torch") is not None)
     except ValueError as error:
@@ -315,8 +358,14 @@ def main(argv: list[str] | None = None) -> int:
         "notes": notes,
     }
     profiled = not args.no_profile and any(row.name == "cnn-numpy" for row in rows)
+    counted = any(row.name == "cnn-numpy" for row in rows)
+    if counted:
+        results["cnn_traffic"] = count_cnn_traffic(data, settings)
+    step_bytes = results.get("cnn_traffic", {}).get("largest_array_bytes")
+    bandwidth = measure_bandwidth(args.quick, step_bytes)
     with tempfile.TemporaryDirectory(prefix="kata-bench-") as scratch:
         results["rows"], results["gemm"] = run_rows(rows, settings, Path(scratch), args.quick)
+        results["bandwidth"] = best_bandwidth(bandwidth, measure_bandwidth(args.quick, step_bytes))
         if profiled:
             results["profile"] = profile_cnn(settings, Path(scratch), args.quick)
     report.complete(results)
@@ -327,5 +376,13 @@ def main(argv: list[str] | None = None) -> int:
     (run_folder / "results.md").write_text(markdown)
     save(report.bar_chart(results), run_folder / "bench.png")
     print(f"\n{markdown}\nWritten to {run_folder}", flush=True)
+    if results["cnn_bandwidth"]:
+        bound = results["cnn_bandwidth"]
+        print(
+            f"cnn-numpy: {bound['bytes_per_epoch'] / 1e9:.1f} GB per epoch, {bound['bound_seconds']:.2f} s at "
+            f"{bound['memory_gb_per_second']:.1f} GB/s: {bound['fraction']:.0%} of its best epoch",
+            flush=True,
+        )
     failed = any(row.get("error") for row in results["rows"]) or (profiled and results["profile"] is None)
+    failed = failed or bool(results.get("cnn_traffic", {}).get("error"))
     return 1 if failed else 0

@@ -6,6 +6,11 @@ the rate at which its BLAS multiplies float32 matrices *of the network's
 shapes*. ``network_gemm_rate`` measures exactly that: the five products of
 one training step, back to back, on random arrays laid out as the reference
 lays out its own.
+
+NumPy's element-wise work, copies and indexing are bound by memory instead:
+``copy_bandwidth`` measures how fast this machine copies one large float32
+array into another (``np.copyto``, one thread, as NumPy's element-wise
+operations run), counting every byte read and every byte written.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from numpy.typing import NDArray
 from threadpoolctl import threadpool_info  # type: ignore[import-untyped,unused-ignore]
 
 GFLOP = 1e9
+GB = 1e9
+MIB = 2**20
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,51 @@ class GemmRate:
 
     def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "gflops": self.gflops}
+
+
+@dataclass(frozen=True)
+class CopyRate:
+    """One bandwidth measurement: copying an array of ``array_bytes`` took ``seconds`` (best round).
+
+    ``bytes_moved`` counts the bytes read and the bytes written: twice the array.
+    """
+
+    name: str
+    array_bytes: int
+    seconds: float
+
+    @property
+    def bytes_moved(self) -> int:
+        return 2 * self.array_bytes
+
+    @property
+    def gb_per_second(self) -> float:
+        return self.bytes_moved / self.seconds / GB
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "bytes_moved": self.bytes_moved, "gb_per_second": self.gb_per_second}
+
+
+def copy_bandwidth(array_bytes: int = 256 * MIB, *, repeats: int = 1, rounds: int = 5) -> CopyRate:
+    """The rate at which ``np.copyto`` copies a float32 array of ``array_bytes`` into another: the best of
+    ``rounds`` rounds of ``repeats`` copies each, in GB/s of bytes read plus bytes written.
+
+    A few hundred MB are far larger than any CPU cache, so the copy streams
+    from and to main memory; a copy of an array a few MB large mostly stays in
+    the caches instead. Both arrays are written once before the rounds, so
+    that the timed copies do not pay for the first touch of fresh pages.
+    """
+    source = np.ones(max(array_bytes // 4, 1), dtype=np.float32)
+    target = np.zeros_like(source)
+    np.copyto(target, source)
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(repeats):
+            np.copyto(target, source)
+        best = min(best, (time.perf_counter() - start) / repeats)
+    name = f"np.copyto of {source.nbytes / MIB:.3g} MiB float32"
+    return CopyRate(name, int(source.nbytes), best)
 
 
 def cpu_model() -> str:

@@ -97,6 +97,42 @@ def mlp_efficiency(results: Results) -> dict[str, float] | None:
     }
 
 
+def cnn_bandwidth(results: Results) -> dict[str, Any] | None:
+    """How close the reference CNN's best epoch comes to the memory-bandwidth limit.
+
+    ``bound_seconds`` is the time the epoch's counted bytes (``traffic.py``)
+    take at the machine's main-memory copy rate; ``fraction`` is that time
+    over the measured best epoch (1 would be an epoch doing nothing but
+    streaming its bytes at that rate). The same at the copy rate of an array
+    the size of the step's largest one, which mostly stays in the caches.
+    """
+    row, counted, bandwidth = (
+        find_row(results, "cnn", REFERENCE_FRAMEWORK),
+        results.get("cnn_traffic"),
+        results.get("bandwidth"),
+    )
+    if row is None or not counted or counted.get("error") or not bandwidth:
+        return None
+    n_bytes, seconds = counted["bytes_per_epoch"], row["best_epoch_seconds"]
+    memory = n_bytes / (bandwidth["memory"]["gb_per_second"] * 1e9)
+    summary = {
+        "bytes_per_epoch": n_bytes,
+        "best_epoch_seconds": seconds,
+        "achieved_gb_per_second": n_bytes / seconds / 1e9,
+        "memory_gb_per_second": bandwidth["memory"]["gb_per_second"],
+        "bound_seconds": memory,
+        "fraction": memory / seconds,
+    }
+    if bandwidth.get("step_sized"):
+        cached = n_bytes / (bandwidth["step_sized"]["gb_per_second"] * 1e9)
+        summary |= {
+            "step_sized_gb_per_second": bandwidth["step_sized"]["gb_per_second"],
+            "step_sized_bound_seconds": cached,
+            "step_sized_fraction": cached / seconds,
+        }
+    return summary
+
+
 def _inverse(value: float | None) -> float | None:
     return None if value is None else 1 / value
 
@@ -156,6 +192,7 @@ def complete(results: Results) -> Results:
         if not row.get("error")
     }
     results["mlp_efficiency"] = mlp_efficiency(results)
+    results["cnn_bandwidth"] = cnn_bandwidth(results)
     results["targets"] = [target.evaluate(results) for target in TARGETS]
     return results
 
@@ -214,8 +251,87 @@ def render_markdown(results: Results) -> str:
         f"accuracy after the last epoch. Every row ran in a process of its own, the rows taking turns epoch by "
         f"epoch; memory is the peak resident size during training above that process's size before it.",
         "",
-        f"| network | implementation | best epoch (s) | median (s) | time / {settings['impl']} | test accuracy "
-        "| training memory (MiB) |",
+        *table_lines(results),
+    ]
+    lines += [f"\n{note}" for note in results.get("notes", [])]
+    lines += ["", *throughput_sentences(results)] if results.get("gemm") else []
+    lines += ["", *bandwidth_sentences(results)] if results.get("bandwidth") else []
+    lines += ["", "### Targets", "", "| target | measured | limit | met |", "|---|---:|---:|---|"]
+    for target in results["targets"]:
+        relation = ">=" if target["name"] == "mlp-matmul-fraction" else "<="
+        met = {True: "yes", False: "**no**", None: "not measured"}[target["met"]]
+        lines.append(f"| {target['description']} | {_number(target['value'])} | {relation} {target['limit']} | {met} |")
+    if results.get("profile"):
+        lines += ["", *render_profile(results["profile"])]
+    if results.get("cnn_traffic") and not results["cnn_traffic"].get("error"):
+        lines += ["", *render_traffic(results["cnn_traffic"])]
+    return "\n".join(lines) + "\n"
+
+
+def bandwidth_sentences(results: Results) -> list[str]:
+    """The copy bandwidth, and how close the reference CNN's epoch comes to it, as sentences."""
+    bandwidth = results["bandwidth"]
+    memory, sized = bandwidth["memory"], bandwidth.get("step_sized")
+    rates = f"{memory['gb_per_second']:.1f} GB/s for {_mib(memory['array_bytes'])} arrays (main memory)"
+    if sized:
+        rates += (
+            f", {sized['gb_per_second']:.1f} GB/s for {_mib(sized['array_bytes'])} ones "
+            f"(the size of the CNN step's largest array, mostly in the caches)"
+        )
+    lines = [f"Copy bandwidth (`np.copyto`, one thread, bytes read plus bytes written, best of several): {rates}."]
+    counted, bound = results.get("cnn_traffic"), results.get("cnn_bandwidth")
+    if counted and counted.get("error"):
+        lines.append(f"The bytes of the reference CNN's epoch could not be counted: {counted['error']}")
+    if bound and counted:
+        relation = (
+            "more than main memory could deliver in that time: the batch's arrays mostly stay in the caches"
+            if bound["fraction"] > 1
+            else "the rest of the epoch is time spent other than streaming its bytes from main memory"
+        )
+        sentence = (
+            f"One epoch of the reference CNN moves {bound['bytes_per_epoch'] / 1e9:.1f} GB "
+            f"({counted['bytes_per_step'] / 1e6:.1f} MB per step of {counted['batch_size']} images: every byte "
+            f"its NumPy operations read and write, counted in an untimed pass), "
+            f"an average of {bound['achieved_gb_per_second']:.1f} GB/s over its best epoch of "
+            f"{bound['best_epoch_seconds']:.2f} s. "
+            f"At the main-memory rate those bytes take {bound['bound_seconds']:.2f} s, "
+            f"{bound['fraction']:.0%} of the best epoch ({relation})"
+        )
+        if "step_sized_fraction" in bound:
+            sentence += (
+                f"; at the cache-sized rate {bound['step_sized_bound_seconds']:.2f} s, "
+                f"{bound['step_sized_fraction']:.0%} of it"
+            )
+        lines.append(sentence + ".")
+    return [" ".join(lines)]
+
+
+def _mib(n_bytes: int) -> str:
+    return f"{n_bytes / 2**20:.3g} MiB"
+
+
+def render_traffic(counted: dict[str, Any]) -> list[str]:
+    """The operations that move the most bytes in one step of the reference CNN, as a markdown table."""
+    lines = [
+        f"### Where the reference CNN's bytes go (one step of {counted['batch_size']} images, "
+        f"{counted['bytes_per_step'] / 1e6:.1f} MB)",
+        "",
+        "| NumPy operation | calls | MB | share |",
+        "|---|---:|---:|---:|",
+    ]
+    for operation in counted["top_operations"]:
+        lines.append(
+            f"| {operation['operation']} | {operation['calls']} | {operation['bytes'] / 1e6:.2f} | "
+            f"{operation['share']:.1%} |"
+        )
+    return lines
+
+
+def table_lines(results: Results) -> list[str]:
+    """The table of rows: every row's best and median epoch, ratio to the reference, accuracy and memory."""
+    lines = [
+        f"| network | implementation | best epoch (s) | median (s) | time / {results['settings']['impl']} "
+        "| test accuracy | training memory (MiB) |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in results["rows"]:
@@ -230,15 +346,17 @@ def render_markdown(results: Results) -> str:
             f"{_number(results['ratios'].get(row['row']))} | {row['test_accuracy'] * 100:.2f} % | "
             f"{_number(memory, 0)} |"
         )
-    lines += [f"\n{note}" for note in results.get("notes", [])]
-    gemm, efficiency = results.get("gemm"), results.get("mlp_efficiency")
-    if gemm:
-        lines += [
-            "",
-            f"Float32 matrix-multiply throughput (best of several rounds): the products of one MLP training step "
-            f"({gemm['network']['name']}) {gemm['network']['gflops']:.1f} GFLOP/s; "
-            f"{gemm['square']['name']} {gemm['square']['gflops']:.1f} GFLOP/s.",
-        ]
+    return lines
+
+
+def throughput_sentences(results: Results) -> list[str]:
+    """The matrix-multiply throughput, and the share of it the reference MLP's epoch reaches, as sentences."""
+    gemm, efficiency = results["gemm"], results.get("mlp_efficiency")
+    lines = [
+        f"Float32 matrix-multiply throughput (best of several rounds): the products of one MLP training step "
+        f"({gemm['network']['name']}) {gemm['network']['gflops']:.1f} GFLOP/s; "
+        f"{gemm['square']['name']} {gemm['square']['gflops']:.1f} GFLOP/s."
+    ]
     if efficiency:
         lines.append(
             f"The reference MLP epoch runs at {efficiency['nominal_gflops']:.1f} nominal GFLOP/s (backward counted "
@@ -247,14 +365,7 @@ def render_markdown(results: Results) -> str:
             f"computes (no gradient for the images): {efficiency['computed_gflops']:.1f} GFLOP/s, "
             f"{efficiency['computed_fraction_of_network_gemm']:.0%} of the MLP-shaped rate."
         )
-    lines += ["", "### Targets", "", "| target | measured | limit | met |", "|---|---:|---:|---|"]
-    for target in results["targets"]:
-        relation = ">=" if target["name"] == "mlp-matmul-fraction" else "<="
-        met = {True: "yes", False: "**no**", None: "not measured"}[target["met"]]
-        lines.append(f"| {target['description']} | {_number(target['value'])} | {relation} {target['limit']} | {met} |")
-    if results.get("profile"):
-        lines += ["", *render_profile(results["profile"])]
-    return "\n".join(lines) + "\n"
+    return [" ".join(lines)]
 
 
 def render_profile(nodes: list[dict[str, Any]]) -> list[str]:

@@ -38,6 +38,7 @@ QUICK = [
     (r"nox -s chapter\d", r"\g<0> -- --collect-only -q", "the same tests run as `pytest tests/chapterN` here"),
     (r"nox -s (ci|authoring|mutants|alternatives)", "nox --list", "CI runs it (this test is part of it)"),
     (r"nox -s bench|python -m kata.bench", "python -m kata.bench --help", "a benchmark takes minutes"),
+    (r"python -m kata.bench --readme .*", "python -m kata.bench --help", "it rewrites README.md from a finished run"),
     (r"kata watch.*", r"\g<0> --help", "it watches until stopped"),
 ]
 _COMMAND = re.compile(r"^(kata|pytest|nox|python -m) ")

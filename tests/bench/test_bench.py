@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from kata.bench import command, machine, memory, profiling, report
+from kata.bench import command, machine, memory, profiling, readme, report, traffic
 from kata.bench.workloads import (
     IMAGE_SHAPE,
     ROWS,
@@ -95,6 +95,127 @@ def test_the_machine_description_names_the_cpu_libraries_and_threads() -> None:
     assert described["usable_cores"] >= 1
     assert machine.blas_threads() >= 1
     assert machine.package_version("no-such-distribution-here") is None
+
+
+# --- copy bandwidth and the bytes an epoch moves -------------------------------------------------
+
+
+def test_the_copy_bandwidth_counts_the_bytes_read_and_written() -> None:
+    rate = machine.CopyRate("example", array_bytes=10**9, seconds=0.5)
+    assert rate.bytes_moved == 2 * 10**9 and rate.gb_per_second == pytest.approx(4.0)
+    start = time.perf_counter()
+    measured = machine.copy_bandwidth(4 * machine.MIB, rounds=3)
+    assert time.perf_counter() - start < 5
+    assert measured.array_bytes == 4 * machine.MIB and measured.bytes_moved == 8 * machine.MIB
+    assert 0.1 < measured.gb_per_second < 10_000  # a real machine's copy rate, in GB/s
+    assert measured.as_dict()["gb_per_second"] == measured.gb_per_second
+
+
+def test_adding_two_float32_arrays_reads_two_and_writes_one() -> None:
+    a, b = np.ones(1000, np.float32), np.ones(1000, np.float32)
+    counted = traffic.count_bytes(lambda x, y: x + y, a, b)
+    assert counted.total == 12_000 and dict(counted.by_operation) == {"add": 12_000}
+    assert counted.largest == 4000
+
+
+def test_matmul_reductions_and_in_place_updates_count_every_array_they_touch() -> None:
+    def work(X: np.ndarray, W: np.ndarray) -> None:
+        Z = X @ W  # reads 64 * 784 and 784 * 256 floats, writes 64 * 256
+        Z.sum(axis=0)  # reads Z, writes 256
+        np.maximum(Z, 0, out=Z)  # reads Z, writes Z
+        Z *= 2.0
+
+    X, W = np.ones((64, 784), np.float32), np.ones((784, 256), np.float32)
+    counted = traffic.count_bytes(work, X, W)
+    z = 64 * 256 * 4
+    assert counted.by_operation["matmul"] == 4 * (64 * 784 + 784 * 256) + z
+    assert counted.by_operation["add.reduce"] == z + 256 * 4
+    assert counted.by_operation["maximum"] == 2 * z and counted.by_operation["multiply"] == 2 * z
+
+
+def test_views_move_nothing_and_copies_gathers_and_assignments_move_their_bytes() -> None:
+    def work(X: np.ndarray) -> None:
+        X.reshape(10, 100).T[::2]  # views
+        np.lib.stride_tricks.sliding_window_view(X, 3)
+        X[::2].copy()  # reads 500 numbers, writes 500
+        X[np.array([1, 5, 7])]  # gathers 3 numbers with 3 int64 indices
+        out = np.zeros(1000, np.float64)  # writes 1000 numbers
+        out[:10] = X[:10]  # reads 10 numbers, writes 10
+        out[10:20] += 1  # reads and writes 10 (the write-back of the view is not counted again)
+        np.zeros_like(X)  # writes 1000 numbers, reads none
+        np.result_type(X, out)  # reads only dtypes
+
+    counted = traffic.count_bytes(work, np.arange(1000.0))
+    assert dict(counted.by_operation) == {
+        ".copy()": 2 * 500 * 8,
+        "gather (fancy indexing)": 2 * 3 * 8 + 3 * 8,
+        "np.array": 3 * 8,  # the index array
+        "np.zeros": 1000 * 8,
+        "assignment A[key] = value": 2 * 10 * 8,
+        "add": 2 * 10 * 8,
+        "zeros_like": 1000 * 8,
+    }
+
+
+def test_traced_arrays_compute_what_plain_ones_do_and_come_back_traced() -> None:
+    rng = np.random.default_rng(3)
+    X, W = rng.random((5, 4)), rng.random((4, 3))
+    counted = traffic.ByteCount()
+    with counted.recording():
+        got = np.exp(traffic.traced(X) @ W).max(axis=1)
+    assert isinstance(got, traffic.Traced)
+    np.testing.assert_array_equal(got, np.exp(X @ W).max(axis=1))
+    assert counted.total > 0
+    assert np.zeros(3).__class__ is np.ndarray  # NumPy is itself again after recording
+
+
+def test_the_epoch_bytes_are_a_full_steps_times_the_full_batches_plus_the_partial_one(tiny_data: Data) -> None:
+    counted = traffic.count_cnn_epoch(tiny_data, SMALL)
+    assert counted["full_batches"] == 3 and counted["partial_batch"] == 200 - 3 * 64
+    assert counted["bytes_per_epoch"] > 3 * counted["bytes_per_step"]
+    assert counted["bytes_per_epoch"] < 4 * counted["bytes_per_step"]
+    conv_output = 64 * 26 * 26 * 8 * 4  # the convolution's output for a batch, float32
+    assert counted["largest_array_bytes"] >= conv_output
+    assert counted["bytes_per_step"] > 10 * conv_output  # written, read back, pooled, and again backward
+    names = [operation["operation"] for operation in counted["top_operations"]]
+    assert "matmul" in names and sum(operation["share"] for operation in counted["top_operations"]) <= 1
+
+
+def test_the_counter_sees_every_operation_of_a_step_written_any_way(tiny_data: Data) -> None:
+    """A CNN whose forward pass moves more bytes must count more: the counter follows the code, not a model."""
+    import reference.chapter4 as chapter4
+
+    baseline = traffic.count_cnn_epoch(tiny_data, SMALL)["bytes_per_step"]
+    original = chapter4.forward_cnn
+
+    def wasteful_forward_cnn(X: np.ndarray, params: dict[str, np.ndarray]) -> Any:
+        (X.copy() + 0).copy()  # a pointless round trip: a copy, an addition, another copy
+        return original(X, params)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chapter4, "forward_cnn", wasteful_forward_cnn)
+        wasteful = traffic.count_cnn_epoch(tiny_data, SMALL)["bytes_per_step"]
+    images = 64 * 28 * 28 * 4  # a batch of float32 images
+    assert wasteful - baseline == 6 * images  # copy: 2, addition: 2, copy: 2 (the scalar 0 counts nothing)
+
+
+def test_the_bandwidth_fraction_is_the_bound_time_over_the_best_epoch() -> None:
+    results = _results([_row("cnn", "numpy", [4.0, 2.0], 0.98)])
+    results["bandwidth"] = {
+        "memory": machine.CopyRate("copy", 2 * 10**8, 0.04).as_dict(),  # 10 GB/s
+        "step_sized": machine.CopyRate("copy", 10**6, 0.0001).as_dict(),  # 20 GB/s
+    }
+    results["cnn_traffic"] = {"bytes_per_epoch": 15 * 10**9, "bytes_per_step": 16 * 10**6, "batch_size": 64}
+    bound = report.complete(results)["cnn_bandwidth"]
+    assert bound["bound_seconds"] == pytest.approx(1.5) and bound["fraction"] == pytest.approx(0.75)
+    assert bound["step_sized_fraction"] == pytest.approx(0.375)
+    assert bound["achieved_gb_per_second"] == pytest.approx(7.5)
+    sentences = " ".join(report.bandwidth_sentences(results))
+    assert "10.0 GB/s for 191 MiB arrays (main memory)" in sentences and "75% of the best epoch" in sentences
+    assert "15.0 GB" in sentences and "16.0 MB per step of 64 images" in sentences
+    results["cnn_traffic"] = {"error": "NotImplementedError: todo"}
+    assert report.complete(results)["cnn_bandwidth"] is None
+    assert "could not be counted: NotImplementedError" in report.render_markdown(results)
 
 
 # --- the loop every row shares ----------------------------------------------------------------
@@ -415,6 +536,98 @@ def test_the_report_warns_when_the_machine_was_busy() -> None:
     assert report.busy_warning(results) is None
 
 
+# --- the README's block, generated from a run -----------------------------------------------------
+
+
+def _full_results() -> dict[str, Any]:
+    results = _results(
+        [
+            _row("mlp", "numpy", [0.7, 0.6], 0.979),
+            _row("mlp", "sklearn", [1.0], 0.978),
+            _row("mlp", "torch", [0.9], 0.979),
+            _row("cnn", "numpy", [3.2, 3.0], 0.976),
+            _row("cnn", "torch", [2.4], 0.975),
+        ]
+    )
+    results["bandwidth"] = {"memory": machine.CopyRate("copy", 2**28, 0.04).as_dict()}
+    results["cnn_traffic"] = {"bytes_per_epoch": 5 * 10**10, "bytes_per_step": 55 * 10**6, "batch_size": 64}
+    return results
+
+
+README_FIXTURE = f"""# Title
+
+Prose before.
+
+{readme.BEGIN}
+<!-- bench-results:end digest=000000000000 -->
+
+Prose after.
+"""
+
+
+def test_the_readme_block_is_generated_from_a_results_json(tmp_path: Path) -> None:
+    results_json, readme_file = tmp_path / "results.json", tmp_path / "README.md"
+    results_json.write_text(json.dumps(_full_results()))
+    readme_file.write_text(README_FIXTURE)
+    assert readme.main(results_json, readme_file) == 0
+    text = readme_file.read_text()
+    assert text.startswith("# Title\n\nProse before.\n\n") and text.endswith("\n\nProse after.\n")
+    assert readme.check_block(text) == []
+    assert "| 784-256-10 MLP | reference (NumPy) | 0.60 | 0.65 | 1.00 | 97.90 % | 12 |" in text
+    assert "| CNN conv 8x3x3, pool 2x2, dense | PyTorch (CPU) | 2.40 | 2.40 | 0.80 | 97.50 % | 12 |" in text
+    prose = " ".join(text.split())  # the block's prose is wrapped
+    assert "Some CPU, 2 cores usable of 2" in prose and "NumPy 2.0.0 with openblas 0.3" in prose
+    assert "scikit-learn 1.5.0, PyTorch 2.0.0" in prose and "Threads: 2 for NumPy's BLAS" in prose
+    assert "13.4 GB/s for 256 MiB arrays" in prose and "moves 50.0 GB" in prose
+    assert "One run of python -m kata.bench (2026-01-01 12:00 UTC)" in prose
+    assert all(len(line) <= readme.WIDTH for line in text.splitlines() if not line.startswith(("|", "<!--")))
+    again = readme.rewrite(text, _full_results())
+    assert again == text  # generating twice from one run changes nothing
+
+
+def test_a_hand_edit_or_a_row_the_benchmark_lacks_is_found() -> None:
+    text = readme.rewrite(README_FIXTURE, _full_results())
+    assert readme.check_block(text.replace("| 0.60 |", "| 0.50 |"))[0].startswith("the block was edited by hand")
+    empty = readme.rewrite(README_FIXTURE, {**_full_results(), "rows": []})
+    assert readme.check_block(empty) == ["rows the benchmark does not have: none at all"]
+    failed = _full_results()
+    failed["rows"][2] = {**report.row_header(Row("mlp", "torch")), "error": "RuntimeError: out of memory"}
+    assert "not a row of a successful run" in readme.check_block(readme.rewrite(README_FIXTURE, failed))[0]
+    swapped = _full_results()
+    swapped["rows"].reverse()
+    assert readme.check_block(readme.rewrite(README_FIXTURE, swapped)) == [
+        "the rows are not in the benchmark's order, or repeat"
+    ]
+    odd = _full_results()
+    odd["rows"][0]["implementation"] = "JAX"
+    assert any("does not have" in problem for problem in readme.check_block(readme.rewrite(README_FIXTURE, odd)))
+    assert readme.check_block("no markers here") and readme.check_block(README_FIXTURE + readme.BEGIN)
+
+
+def test_the_readme_refuses_a_run_of_the_exercises_and_a_missing_marker(tmp_path: Path) -> None:
+    results = _full_results()
+    results["settings"]["impl"] = "exercises"
+    with pytest.raises(ValueError, match="exercises"):
+        readme.render_block(results)
+    results_json, readme_file = tmp_path / "results.json", tmp_path / "README.md"
+    results_json.write_text(json.dumps(_full_results()))
+    readme_file.write_text("# no markers\n")
+    assert readme.main(results_json, readme_file) == 2 and readme_file.read_text() == "# no markers\n"
+    assert readme.main(tmp_path / "missing.json", readme_file) == 2
+
+
+def test_the_readme_shows_a_generated_run_of_the_benchmark() -> None:
+    """README.md's benchmark block is the generator's, untouched since, with rows the benchmark has."""
+    assert readme.check_block(readme.README.read_text()) == []
+
+
+def test_the_readme_option_rewrites_without_running_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    called: list[Path] = []
+    monkeypatch.setattr(readme, "main", lambda path: called.append(path) or 0)
+    assert command.main(["--readme", str(tmp_path / "results.json")]) == 0
+    assert called == [tmp_path / "results.json"]
+
+
 @pytest.mark.slow
 def test_a_quick_run_writes_the_results_table_and_chart(tmp_path: Path, mnist: Any) -> None:
     status = command.main(["--quick", "--no-torch", "--only", "mlp-numpy,cnn-numpy", "--runs", str(tmp_path)])
@@ -425,4 +638,7 @@ def test_a_quick_run_writes_the_results_table_and_chart(tmp_path: Path, mnist: A
     assert all(0 <= row["test_accuracy"] <= 1 for row in results["rows"])
     assert results["profile"][0]["name"].endswith(":step")
     assert "| target | measured | limit | met |" in (folder / "results.md").read_text()
+    assert results["cnn_traffic"]["bytes_per_epoch"] > 0 and results["bandwidth"]["memory"]["gb_per_second"] > 0
+    assert results["cnn_bandwidth"]["fraction"] > 0
+    assert "One epoch of the reference CNN moves" in (folder / "results.md").read_text()
     assert (folder / "bench.png").stat().st_size > 0
