@@ -175,12 +175,11 @@ class Traced(np.ndarray):
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         out = kwargs.get("out")
-        if out is not None:
-            kwargs["out"] = plain(out)
+        kwargs = plain(kwargs)
         result = _inside(getattr(ufunc, method), *plain(inputs), **kwargs)
         written = _arrays(plain(out) if out is not None else result)  # a reduction to a scalar writes one
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
-        _record(name, _sizes(*inputs, *written))
+        _record(name, _sizes(*inputs, *_arrays(kwargs.get("where")), *written))
         if out is not None:
             return out[0] if len(out) == 1 else out
         return traced(result)
@@ -272,6 +271,8 @@ def _converter(function: Callable[..., Any]) -> Callable[..., Any]:
             return function(value, *args, **kwargs)  # NumPy's own use: unchanged
         source = plain(value)
         result = _inside(function, source, *args, **kwargs)
+        if isinstance(result, np.ndarray) and not result.flags.owndata and not list(_arrays(source)):
+            return traced(result)  # a view of a buffer that is not an array (``as_strided`` makes one so)
         _record(f"np.{function.__name__}", _moved(list(_arrays(source)), list(_arrays(result))))
         return traced(result)
 

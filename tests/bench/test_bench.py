@@ -9,7 +9,9 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
+import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,7 @@ from kata.bench.workloads import (
     require_float32,
     stepwise_run,
 )
+from kata.contracts import Int, contract
 
 SMALL = Settings(epochs=1, warmup_batches=2, threads=1)
 
@@ -137,6 +140,7 @@ def test_views_move_nothing_and_copies_gathers_and_assignments_move_their_bytes(
     def work(X: np.ndarray) -> None:
         X.reshape(10, 100).T[::2]  # views
         np.lib.stride_tricks.sliding_window_view(X, 3)
+        np.lib.stride_tricks.as_strided(X, (10, 3), (8, 8))
         X[::2].copy()  # reads 500 numbers, writes 500
         X[np.array([1, 5, 7])]  # gathers 3 numbers with 3 int64 indices
         out = np.zeros(1000, np.float64)  # writes 1000 numbers
@@ -411,6 +415,44 @@ def test_the_call_tree_splits_the_root_time_among_its_callees() -> None:
     assert children["_sleeper"].calls == 2 and children["_sleeper"].share > 0.6
     assert "<built-in method time.sleep>" in children  # the sleep _outer does itself
     assert sum(node.seconds for node in nodes if node.depth == 1) == pytest.approx(nodes[0].seconds, rel=0.05)
+
+
+def _double(x: int) -> int:
+    return 2 * x
+
+
+def _triple(x: int) -> int:
+    return 3 * x
+
+
+def test_each_katas_contract_wrapper_has_a_line_of_its_own_in_the_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    double, triple = contract(x=Int(ge=1))(_double), contract(x=Int(ge=1))(_triple)
+    assert double.__code__ is triple.__code__  # one wrapper function for every kata
+    module = types.ModuleType("sometree.chapter9")
+    module.double, module.triple = double, triple  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "sometree.chapter9", module)
+    profiling.name_contract_wrappers("sometree")
+    profiling.name_contract_wrappers("sometree")  # named once
+    assert double.__code__.co_name == "_double (contract)" and triple.__code__.co_name == "_triple (contract)"
+    assert double(2) == 4 and triple(2) == 6
+    with pytest.raises(ValueError, match="x"):
+        double(0)
+
+    def both() -> None:
+        for _ in range(3):
+            double(2)
+        triple(2)
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    both()
+    profiler.disable()
+    code = both.__code__
+    stats = pstats.Stats(profiler)
+    table = stats.stats  # type: ignore[attr-defined]
+    names = {key[2]: value[1] for key, value in table.items()}
+    assert names["_double (contract)"] == 3 and names["_triple (contract)"] == 1
+    assert profiling.call_tree(stats, (code.co_filename, code.co_firstlineno, code.co_name))[0].calls == 1
 
 
 def test_project_functions_are_labelled_by_their_path() -> None:
