@@ -30,6 +30,8 @@ TABLE_HEADER = (
     "| network | implementation | best epoch (s) | median (s) | time / reference | test accuracy "
     "| training memory (MiB) |"
 )
+SECTION = "## Is NumPy fast enough?"
+_FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:%|s\b|ms\b|x\b|GB/s|GFLOP/s|GB\b|MB\b|MiB\b)")
 _NUMBER = r"\d+\.\d{2}"
 _ROW = re.compile(
     rf"\| (?P<network>[^|]+) \| (?P<implementation>[^|]+) \| {_NUMBER} \| {_NUMBER} \| (?:{_NUMBER}|n/a) "
@@ -116,6 +118,19 @@ def check_block(text: str) -> list[str]:
     if "Copy bandwidth" not in block:
         problems.append("the block does not state the copy bandwidth")
     return problems
+
+
+def figures_outside(text: str) -> list[str]:
+    """Measured-looking figures (seconds, percentages, rates, sizes) in the README's benchmark section
+    outside the generated block: a run's figures belong inside it, where they are regenerated."""
+    section = text[text.index(SECTION) :] if SECTION in text else ""
+    section = section[: section.find("\n## ", 1) if "\n## " in section[1:] else len(section)]
+    try:
+        begin, end = _markers(section)
+    except ValueError:
+        return []
+    outside = section[: begin.start()] + section[end.end() :]
+    return _FIGURE.findall(outside)
 
 
 def main(results_json: Path, readme: Path = README) -> int:

@@ -38,7 +38,9 @@ one full batch's step times the full batches, plus one step of the partial
 last batch. The counted steps run the very step function the benchmark times
 (``workloads.numpy_cnn_step``), on traced copies of the data and parameters,
 so whatever the convolution and pooling katas do, they are counted; nothing
-of this runs while an epoch is timed.
+of this runs while an epoch is timed. What the counter cannot see: arrays
+made by a function imported by name (``from numpy import zeros``) or by
+another library, until they meet a traced array.
 """
 
 from __future__ import annotations

@@ -659,8 +659,18 @@ def test_the_readme_refuses_a_run_of_the_exercises_and_a_missing_marker(tmp_path
 
 
 def test_the_readme_shows_a_generated_run_of_the_benchmark() -> None:
-    """README.md's benchmark block is the generator's, untouched since, with rows the benchmark has."""
-    assert readme.check_block(readme.README.read_text()) == []
+    """README.md's benchmark block is the generator's, untouched since, with rows the benchmark has;
+    the section's prose around it states no figures of a run (they would not be regenerated)."""
+    text = readme.README.read_text()
+    assert readme.check_block(text) == []
+    assert readme.figures_outside(text) == []
+
+
+def test_figures_of_a_run_outside_the_block_are_found() -> None:
+    block = readme.rewrite(README_FIXTURE, _full_results())
+    section = f"{readme.SECTION}\n\nThe MLP reached 78 % of it.\n\n{block}\nIt took 3.30 s.\n\n## Next\n\nAt 9 GB/s.\n"
+    assert readme.figures_outside(section) == ["78 %", "3.30 s"]  # the block's own and the next section's are fine
+    assert readme.figures_outside(f"{readme.SECTION}\n\nBatch 64, float32, momentum 0.9.\n\n{block}") == []
 
 
 def test_the_readme_option_rewrites_without_running_anything(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
