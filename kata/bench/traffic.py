@@ -294,14 +294,15 @@ def _patched_numpy() -> Iterator[None]:
 
 
 def count_bytes(function: Callable[..., Any], *args: Any, **kwargs: Any) -> ByteCount:
-    """The bytes NumPy moves while ``function(*args, **kwargs)`` runs on traced copies of its array arguments."""
+    """The bytes NumPy moves while ``function(*args, **kwargs)`` runs on traced views of its array arguments
+    (views, not copies: what it changes in them, it changes in the caller's arrays)."""
     count = ByteCount()
     with count.recording():
         function(*traced(args), **{key: traced(value) for key, value in kwargs.items()})
     return count
 
 
-def _traced(initial_parameters: Callable[[str, int], dict[str, Any]]) -> Callable[[str, int], dict[str, Any]]:
+def _tracing(initial_parameters: Callable[[str, int], dict[str, Any]]) -> Callable[[str, int], dict[str, Any]]:
     """``initial_parameters`` giving traced arrays."""
 
     def traced_parameters(network: str, seed: int) -> dict[str, Any]:
@@ -315,7 +316,7 @@ def count_cnn_epoch(data: Data, settings: Settings, top: int = 8) -> dict[str, A
     plus the partial last batch's step; and the operations that move the most, per step of a full batch."""
     traced_data = Data(*(traced(array) for array in data))
     setup, full, partial = ByteCount(), ByteCount(), ByteCount()
-    with mock.patch.object(workloads, "initial_parameters", _traced(workloads.initial_parameters)):
+    with mock.patch.object(workloads, "initial_parameters", _tracing(workloads.initial_parameters)):
         with setup.recording():  # built while NumPy's creators are patched: its own arrays are traced too
             step, _ = numpy_cnn_step(traced_data, settings)
         batches = batch_plan(len(data.X_train), dataclasses.replace(settings, epochs=1))[0]
