@@ -14,7 +14,8 @@ counted (``traffic.py``), to say how close its best epoch comes to the
 bandwidth limit. Last, one epoch of the NumPy CNN is profiled. The run folder
 ``runs/bench-<timestamp>/`` receives:
 
-    results.json   every figure: settings, machine, per-epoch times, accuracies, memory, ratios, targets, profile
+    results.json   every figure: settings, machine, per-epoch times, accuracies, memory, ratios, targets,
+                   copy bandwidth, the CNN epoch's bytes, profile
     results.md     the same as a markdown table, with the machine it ran on
     bench.png      a bar chart of the epoch times
 
@@ -360,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     profiled = not args.no_profile and any(row.name == "cnn-numpy" for row in rows)
     counted = any(row.name == "cnn-numpy" for row in rows)
     if counted:
+        print("Counting the bytes of the NumPy CNN's step (untimed) and measuring the copy bandwidth", flush=True)
         results["cnn_traffic"] = count_cnn_traffic(data, settings)
     step_bytes = results.get("cnn_traffic", {}).get("largest_array_bytes")
     bandwidth = measure_bandwidth(args.quick, step_bytes)
