@@ -25,7 +25,7 @@ example's generator)::
     A1 = "forward(X, layers)[0]"
 
 Values an example needs that are not arguments go in the optional table
-``[name.example.let]`` (``let`` is a Python keyword, never a parameter),
+``[name.example.let]`` (so no kata may have a parameter named ``let``),
 evaluated first, in order, and visible to every argument; a ``let`` name may
 not be a parameter's. ``example_for`` returns ``(args, kwargs)``: the required
 parameters positionally, the optional and keyword-only ones by name. A
@@ -141,7 +141,7 @@ def example_for(name: str, seed: int = 0) -> Arguments:
 
 def example_problems(kata: Kata) -> list[str]:
     """How the kata's example disagrees with its signature (an unknown key, a required parameter
-    missing, the keys out of the signature's order, a ``let`` name that is a parameter's)."""
+    missing, the keys out of the signature's order, a ``let`` name that is a parameter's, a parameter named ``let``)."""
     found = record(kata)
     where = f"{_where(kata)} [{kata.name}.example]"
     if found is None or not found.example:
@@ -155,6 +155,8 @@ def example_problems(kata: Kata) -> list[str]:
     if [name for name in parameters if name in keys] != [key for key in keys if key in parameters]:
         problems.append(f"{where} lists {keys}: write them in the signature's order")
     problems += [f"{where}.let {name}: a parameter's name" for name, _ in found.let if name in parameters]
+    if "let" in parameters:
+        problems.append(f"{kata.name} has a parameter named let, the name of the example's table of other values")
     return problems
 
 
