@@ -67,7 +67,10 @@ _INSIDE = [0]  # how deep in counted operations the code now runs: NumPy's own i
 CREATORS = ("zeros", "ones", "full", "eye", "identity", "arange", "linspace", "tri")
 UNWRITTEN = ("empty",)  # they allocate without writing
 CONVERTERS = ("array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray")
-COPYING_METHODS = ("copy", "astype", "reshape", "ravel", "flatten", "argmax", "argmin", "take", "repeat", "dot")
+COPYING_METHODS = (
+    *("copy", "astype", "reshape", "ravel", "flatten", "take", "repeat", "fill"),
+    *("argmax", "argmin", "argsort", "nonzero", "cumsum", "dot"),
+)
 
 
 @dataclass

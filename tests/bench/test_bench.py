@@ -148,6 +148,7 @@ def test_views_move_nothing_and_copies_gathers_and_assignments_move_their_bytes(
         out[10:20] += 1  # reads and writes 10 (the write-back of the view is not counted again)
         np.zeros_like(X)  # writes 1000 numbers, reads none
         np.result_type(X, out)  # reads only dtypes
+        X[:4].argmax()  # reads 4 numbers, writes one int64
 
     counted = traffic.count_bytes(work, np.arange(1000.0))
     assert dict(counted.by_operation) == {
@@ -158,6 +159,7 @@ def test_views_move_nothing_and_copies_gathers_and_assignments_move_their_bytes(
         "assignment A[key] = value": 2 * 10 * 8,
         "add": 2 * 10 * 8,
         "zeros_like": 1000 * 8,
+        ".argmax()": 4 * 8 + 8,
     }
 
 
