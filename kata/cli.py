@@ -25,7 +25,6 @@ from pathlib import Path
 
 import numpy as np
 
-from . import compare as comparing
 from . import data, hints, reset, runner, spec, status, watch
 from . import train as training
 from .limits import TimeLimitExceeded
@@ -213,6 +212,10 @@ def cmd_hint(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from . import (
+        compare as comparing,
+    )  # here, not at the top: it imports matplotlib, which every command would wait for
+
     kata = resolve_kata(args.kata)
     try:
         result = comparing.compare(kata, seed=args.seed)

@@ -130,6 +130,27 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(recorder, "kata-recorder")
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many xdist workers ``-n auto`` (the project's ``addopts``) starts: two when the run is
+    the whole suite (``pytest`` with no paths) on a machine with two cores or more, else none (one
+    process). A narrowed run (``--kata``, ``-k``, paths, a mutant, ``-s``) has too few tests to
+    repay two workers' start-up, and ``kata check`` runs one kata. Two, not every core: the few
+    MNIST trainings are the longest tests, and each worker holds its own copy of MNIST.
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` and an explicit ``-n N`` still decide."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own hook reads it
+    narrowed = (
+        config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+        or config.getoption("--kata")
+        or any(config.getoption(f"--{kind}") for kind in mutants.KINDS)
+        or config.getoption("keyword")
+        or config.getoption("capture") == "no"
+    )
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if narrowed or cores < 2 else 2
+
+
 def selected_trees(config: pytest.Config) -> tuple[str, ...]:
     impl = str(config.getoption("--impl"))
     return TREES if impl == "both" else (impl,)

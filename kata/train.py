@@ -44,7 +44,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 from tqdm import tqdm
 
-from . import data, plots
+from . import data
 from .runs import RUNS, check_runs_folder, unused_run_folder
 from .trees import PROJECT_ROOT, Implementation, find_kata, stub_reached
 
@@ -332,6 +332,8 @@ def train(
         with bar:
             loss, train_accuracy = _train_epoch(run, X, y, epoch, rates[offset * n_batches :], bar)
         probs_test = predict(run, dataset.X_test)
+        from . import plots  # here, not at the top: matplotlib is for the commands that draw
+
         run.confusion = plots.confusion_matrix(y_test, probs_test.argmax(axis=1), 10).tolist()
         record = {
             "epoch": epoch,
@@ -405,6 +407,8 @@ def predict(run: Run, X: NDArray[np.floating]) -> NDArray[np.floating]:
 
 def save(run: Run, X_test: NDArray[np.floating]) -> list[Path]:
     """Write the run folder: parameters, velocities, metrics and pictures. Returns the files written."""
+    from . import plots  # here, not at the top: matplotlib is for the commands that draw
+
     run.folder.mkdir(parents=True, exist_ok=True)
     arrays: dict[str, dict[str, Any]] = {"params.npz": dict(run.params), "momentum.npz": dict(run.velocities)}
     for name, named_arrays in arrays.items():

@@ -7,6 +7,7 @@ chapter; a chapter's ``__all__`` lists its katas in course order.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import functools
 import importlib
@@ -73,14 +74,31 @@ def katas(chapter: str | None = None) -> list[Kata]:
 
 @functools.cache
 def _all_katas() -> tuple[Kata, ...]:
-    # Cached on first use, so a mutant patched in later (kata.mutants.apply) is not mistaken for the kata.
+    # Read from each chapter's __init__.py (its __all__ and its "from .module import name" lines)
+    # without importing the chapter: importing every reference chapter (matplotlib for chapter 4's
+    # plots) was most of the start-up of a one-kata `kata check`. A name imported otherwise is looked
+    # up by importing its chapter. Cached on first use.
     result = []
     for name in chapters():
-        package = importlib.import_module(f"reference.{name}")
-        if not hasattr(package, "__all__"):
+        tree = ast.parse((PROJECT_ROOT / "reference" / name / "__init__.py").read_text())
+        modules = {
+            alias.asname or alias.name: node.module
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module and "." not in node.module
+            for alias in node.names
+        }
+        exported = [
+            ast.literal_eval(node.value)
+            for node in tree.body
+            if isinstance(node, ast.Assign) and any(getattr(target, "id", "") == "__all__" for target in node.targets)
+        ]
+        if not exported:
             raise LookupError(f"reference/{name}/__init__.py must list its katas, in course order, in __all__")
-        for function_name in package.__all__:
-            module = getattr(package, function_name).__module__.rsplit(".", 1)[1]
+        for function_name in exported[-1]:
+            module = modules.get(function_name)
+            if module is None:
+                imported = getattr(importlib.import_module(f"reference.{name}"), function_name)
+                module = imported.__module__.rsplit(".", 1)[1]
             result.append(Kata(name, module, function_name))
     return tuple(result)
 

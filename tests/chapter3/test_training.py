@@ -10,7 +10,7 @@ import pytest
 import scipy.special
 from threadpoolctl import threadpool_limits
 
-from kata import doctor
+from kata import doctor, training_cache
 from kata.testing import assert_array, assert_close, rejects
 
 NAMES = ("W1", "b1", "W2", "b2")
@@ -556,37 +556,44 @@ FROZEN_HIDDEN_ACCURACY = 0.914
 
 
 @pytest.fixture
-def mnist_training(impl, mnist):
+def mnist_training(impl, mnist, request):
     """The 784-256-10 MLP trained for 2 epochs (lr 0.3, batch 32, seed 0) with the implementation's own
     functions, and the peak memory that training allocated (tracemalloc; the dataset is not included).
     One BLAS thread: matrices of a few hundred rows gain little from more, and lose a lot on busy cores.
-    Trained once per implementation and shared by the tests below."""
+    Trained once per implementation and shared by the tests below; the reference's training comes from
+    kata.training_cache when its files have not changed since."""
     if impl.tree in _TRAINED_ON_MNIST:
         return _TRAINED_ON_MNIST[impl.tree]
     y_train, y_test = mnist_one_hot(mnist)
-    rng = np.random.default_rng(SEED)
-    params = impl.chapter3.init_mlp(784, 256, 10, rng)
-    initial = {name: np.array(params[name], dtype=np.float64) for name in NAMES}
-    tracemalloc.start()
-    try:
-        with threadpool_limits(limits=1, user_api="blas"):
-            params, history = impl.chapter3.train_mlp(
-                params,
-                mnist.X_train,
-                y_train,
-                rng,
-                lr=0.3,
-                num_epochs=2,
-                batch_size=32,
-                X_test=mnist.X_test,
-                y_test=y_test,
-            )
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
+
+    def train():
+        rng = np.random.default_rng(SEED)
+        params = impl.chapter3.init_mlp(784, 256, 10, rng)
+        initial = {f"initial_{name}": np.array(params[name], dtype=np.float64) for name in NAMES}
+        tracemalloc.start()
+        try:
+            with threadpool_limits(limits=1, user_api="blas"):
+                params, history = impl.chapter3.train_mlp(
+                    params,
+                    mnist.X_train,
+                    y_train,
+                    rng,
+                    lr=0.3,
+                    num_epochs=2,
+                    batch_size=32,
+                    X_test=mnist.X_test,
+                    y_test=y_test,
+                )
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        return {**initial, **{name: params[name] for name in NAMES}, "history": history, "peak": peak}
+
+    trained = training_cache.reference_result(request, impl, "mlp_mnist", train)
     dataset_bytes = sum(array.nbytes for array in (mnist.X_train, y_train, mnist.X_test, y_test))
-    _TRAINED_ON_MNIST[impl.tree] = params, history, peak, dataset_bytes
-    _INITIAL_ON_MNIST[impl.tree] = initial
+    params = {name: trained[name] for name in NAMES}
+    _TRAINED_ON_MNIST[impl.tree] = params, trained["history"], trained["peak"], dataset_bytes
+    _INITIAL_ON_MNIST[impl.tree] = {name: trained[f"initial_{name}"] for name in NAMES}
     return _TRAINED_ON_MNIST[impl.tree]
 
 

@@ -16,6 +16,7 @@ import pytest
 from scipy.special import expit, softmax
 from threadpoolctl import threadpool_limits
 
+from kata import training_cache
 from kata.gradcheck import (
     TOLERANCES,
     assert_gradients_close,
@@ -735,18 +736,26 @@ MNIST_LAYERS = [784, 128, 64, 10]
 
 @pytest.mark.slow
 @pytest.mark.kata("chapter5.L_layer_model")
-def test_L_layer_network_learns_mnist(impl, mnist):
-    """784-128-64-10, ReLU, ReLU, softmax; 3 epochs of mini-batch gradient descent (batch 128, rate 0.2)."""
+def test_L_layer_network_learns_mnist(impl, mnist, request):
+    """784-128-64-10, ReLU, ReLU, softmax; 3 epochs of mini-batch gradient descent (batch 128, rate 0.2).
+    The reference's training comes from kata.training_cache when its files have not changed since."""
     X_train, X_test = mnist.X_train.T, mnist.X_test.T  # examples as columns: (784, m)
     Y_train = np.eye(10, dtype=np.float32)[mnist.y_train].T  # one-hot columns: (10, m)
-    # Batches of 128 make small matrix products that gain nothing from BLAS threads; on a busy CPU the
-    # threads only wait for each other (ten times slower), so the training runs on one.
-    with threadpool_limits(limits=1, user_api="blas"):
-        start = time.perf_counter()
-        parameters, costs = impl.chapter5.L_layer_model(
-            X_train, Y_train, MNIST_LAYERS, np.random.default_rng(0), 0.2, 3, 128, "softmax"
-        )
-        seconds = time.perf_counter() - start
+
+    def train():
+        # Batches of 128 make small matrix products that gain nothing from BLAS threads; on a busy CPU the
+        # threads only wait for each other (ten times slower), so the training runs on one.
+        with threadpool_limits(limits=1, user_api="blas"):
+            start = time.perf_counter()
+            parameters, costs = impl.chapter5.L_layer_model(
+                X_train, Y_train, MNIST_LAYERS, np.random.default_rng(0), 0.2, 3, 128, "softmax"
+            )
+            seconds = time.perf_counter() - start
+        return {**parameters, "costs": costs, "seconds": seconds}
+
+    trained = training_cache.reference_result(request, impl, "L_layer_mnist", train)
+    parameters = {name: value for name, value in trained.items() if name not in ("costs", "seconds")}
+    costs, seconds = trained["costs"], trained["seconds"]
     AL = oracle_forward(X_test, {name: value.astype(np.float64) for name, value in parameters.items()}, "softmax")[-1]
     accuracy = float(np.mean(np.argmax(AL, axis=0) == mnist.y_test))
     threshold = 0.95 if impl.tree == "reference" else 0.85
