@@ -155,9 +155,9 @@ def backward_cnn(
         dP  = (dS W^T).reshape(P.shape)
         dA  = max_pool_backward(dP, A, 2, 2)
         dZ  = dA * relu'(Z)                         relu_derivative(A): 1 where A > 0
-        _, dK, dbK = conv_backward(dZ, X, K)        the input gradient is not needed
+        _, dK, dbK = conv_backward(dZ, X, K, input_gradient=False)    no dX: X is the data
 
-    The last two lines can swap: a window's gradient goes to its winning cell,
+    The ``dA`` and ``dZ`` lines can swap: a window's gradient goes to its winning cell,
     and the winner is positive exactly when the window's maximum ``P`` is, so
     ``dZ = max_pool_backward(dP * relu'(P), A, 2, 2)`` is the same ``dZ``,
     with the ReLU mask applied to a quarter of the numbers.

@@ -129,8 +129,12 @@ def conv_forward(
     stride=Int(ge=1),
 )
 def conv_backward(
-    dZ: NDArray[np.floating], X: NDArray[np.floating], K: NDArray[np.floating], stride: int = 1
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    dZ: NDArray[np.floating],
+    X: NDArray[np.floating],
+    K: NDArray[np.floating],
+    stride: int = 1,
+    input_gradient: bool = True,
+) -> tuple[NDArray[np.floating] | None, NDArray[np.floating], NDArray[np.floating]]:
     """A convolutional layer's backward pass: the gradients of the loss with respect
     to its input, kernels and biases, given ``dZ``, the gradient with respect to its output.
 
@@ -158,6 +162,7 @@ def conv_backward(
         X: the layer's input in the forward pass, shape ``(N, H, W, C_in)``. Not modified.
         K: the kernels, shape ``(kh, kw, C_in, C_out)``. Not modified.
         stride: the forward pass's stride.
+        input_gradient: ``False`` skips ``dX`` (``None`` in its place): a first layer's input is the data.
 
     Returns:
         ``(dX, dK, db)`` of shapes ``X.shape``, ``K.shape`` and ``(C_out,)``, in

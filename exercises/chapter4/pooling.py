@@ -74,9 +74,14 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
     dout=Array("(N, H_out, W_out, C)"),
     size=Int(ge=1),
     stride=Int(ge=1),
+    pooled=Array("(N, H_out, W_out, C)", optional=True),
 )
 def max_pool_backward(
-    dout: NDArray[np.floating], X: NDArray[np.floating], size: int = 2, stride: int = 2
+    dout: NDArray[np.floating],
+    X: NDArray[np.floating],
+    size: int = 2,
+    stride: int = 2,
+    pooled: NDArray[np.floating] | None = None,
 ) -> NDArray[np.floating]:
     """The gradient of max pooling with respect to its input.
 
@@ -103,6 +108,7 @@ def max_pool_backward(
         X: the forward pass's input, shape ``(N, H, W, C)``. Not modified.
         size: the forward pass's window side.
         stride: the forward pass's stride.
+        pooled: the forward pass's output ``max_pool(X, size, stride)``, if at hand (recomputed when ``None``).
 
     Returns:
         ``dX`` of ``X``'s shape and float dtype; cells no window reached get 0.

@@ -160,9 +160,9 @@ def backward_cnn(
         dP  = (dS W^T).reshape(P.shape)
         dA  = max_pool_backward(dP, A, 2, 2)
         dZ  = dA * relu'(Z)                         relu_derivative(A): 1 where A > 0
-        _, dK, dbK = conv_backward(dZ, X, K)        the input gradient is not needed
+        _, dK, dbK = conv_backward(dZ, X, K, input_gradient=False)    no dX: X is the data
 
-    The last two lines can swap: a window's gradient goes to its winning cell,
+    The ``dA`` and ``dZ`` lines can swap: a window's gradient goes to its winning cell,
     and the winner is positive exactly when the window's maximum ``P`` is, so
     ``dZ = max_pool_backward(dP * relu'(P), A, 2, 2)`` is the same ``dZ``,
     with the ReLU mask applied to a quarter of the numbers.
@@ -185,6 +185,8 @@ def backward_cnn(
     dS = (probs - y) / len(probs)
     features = P.reshape(len(P), -1)
     dP = (dS @ W.T).reshape(P.shape)
-    dZ = max_pool_backward(dP * relu_derivative(P), A, POOL, POOL)
-    _, dK, dbK = conv_backward(dZ, X, K)
+    # P is the pooling of A: passing it spares max_pool_backward a second forward pass.
+    dZ = max_pool_backward(dP * relu_derivative(P), A, POOL, POOL, pooled=P)
+    # The images need no gradient: skipping dX skips most of the convolution's backward pass (PyTorch skips it too).
+    _, dK, dbK = conv_backward(dZ, X, K, input_gradient=False)
     return {"K": dK, "bK": dbK, "W": features.T @ dS, "b": dS.sum(axis=0, keepdims=True)}

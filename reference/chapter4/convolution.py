@@ -117,6 +117,8 @@ def conv_forward(
     """
     N, H_out, W_out = _output_size(X, K, stride)
     kh, kw, C_in, C_out = K.shape
+    # One product per image (a stack of them in one matmul call): small products whose operands stay in the
+    # CPU's cache run faster than one tall, narrow product, and BLAS does not split them over threads.
     Z = _im2col(X, kh, kw, stride, H_out, W_out) @ K.reshape(kh * kw * C_in, C_out)
     # Add the biases a whole output row at a time: Z += b on (pixels, C_out) would run
     # NumPy's inner loop over only C_out numbers per pixel, several times slower.
@@ -137,8 +139,12 @@ def conv_forward(
     stride=Int(ge=1),
 )
 def conv_backward(
-    dZ: NDArray[np.floating], X: NDArray[np.floating], K: NDArray[np.floating], stride: int = 1
-) -> tuple[NDArray[np.floating], NDArray[np.floating], NDArray[np.floating]]:
+    dZ: NDArray[np.floating],
+    X: NDArray[np.floating],
+    K: NDArray[np.floating],
+    stride: int = 1,
+    input_gradient: bool = True,
+) -> tuple[NDArray[np.floating] | None, NDArray[np.floating], NDArray[np.floating]]:
     """A convolutional layer's backward pass: the gradients of the loss with respect
     to its input, kernels and biases, given ``dZ``, the gradient with respect to its output.
 
@@ -166,6 +172,7 @@ def conv_backward(
         X: the layer's input in the forward pass, shape ``(N, H, W, C_in)``. Not modified.
         K: the kernels, shape ``(kh, kw, C_in, C_out)``. Not modified.
         stride: the forward pass's stride.
+        input_gradient: ``False`` skips ``dX`` (``None`` in its place): a first layer's input is the data.
 
     Returns:
         ``(dX, dK, db)`` of shapes ``X.shape``, ``K.shape`` and ``(C_out,)``, in
@@ -179,8 +186,12 @@ def conv_backward(
     N, H_out, W_out = dZ.shape[:3]
     kh, kw, C_in, C_out = K.shape
     dZ_matrix = dZ.reshape(N * H_out * W_out, C_out)
-    dK = (_im2col(X, kh, kw, stride, H_out, W_out).T @ dZ_matrix).reshape(K.shape)
+    # columns.T @ dZ_matrix image by image (as in conv_forward), then the images' sums added up.
+    columns = _im2col(X, kh, kw, stride, H_out, W_out)
+    dK = (columns.transpose(0, 2, 1) @ dZ.reshape(N, H_out * W_out, C_out)).sum(axis=0).reshape(K.shape)
     db = np.ones(len(dZ_matrix), dtype=dZ_matrix.dtype) @ dZ_matrix  # the column sums as one BLAS product
+    if not input_gradient:  # the window gradients and col2im below are most of the work: skip them
+        return None, dK, db
     window_grads = (K.reshape(kh * kw * C_in, C_out) @ dZ_matrix.T).reshape(kh, kw, C_in, N, H_out, W_out)
     dX = np.zeros(X.shape, dtype=np.result_type(dZ, K))
     for m in range(kh):
@@ -200,8 +211,9 @@ def _block(m: int, q: int, stride: int, H_out: int, W_out: int) -> tuple[slice, 
 
 
 def _im2col(X: NDArray[np.floating], kh: int, kw: int, stride: int, H_out: int, W_out: int) -> NDArray[np.floating]:
-    """Every window of X as a matrix: one row per output pixel (n, i, j), one column per
-    kernel entry (m, q, c), the row-major order of ``K.reshape(kh * kw * C_in, C_out)``.
+    """Every window of X as one matrix per image, (N, H_out * W_out, kh * kw * C_in): one row
+    per output pixel (i, j), one column per kernel entry (m, q, c), the row-major order of
+    ``K.reshape(kh * kw * C_in, C_out)``.
 
     The blocks are copied offset by offset into a (kh, kw, N, H_out, W_out, C_in) array:
     each copy moves long runs of contiguous numbers, and for one input channel the final
@@ -211,7 +223,7 @@ def _im2col(X: NDArray[np.floating], kh: int, kw: int, stride: int, H_out: int, 
     for m in range(kh):
         for q in range(kw):
             blocks[m, q] = X[_block(m, q, stride, H_out, W_out)]
-    return blocks.transpose(2, 3, 4, 0, 1, 5).reshape(N * H_out * W_out, kh * kw * C_in)
+    return blocks.transpose(2, 3, 4, 0, 1, 5).reshape(N, H_out * W_out, kh * kw * C_in)
 
 
 def _output_size(X: NDArray[np.floating], K: NDArray[np.floating], stride: int) -> tuple[int, int, int]:

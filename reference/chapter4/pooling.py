@@ -64,13 +64,19 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
     cells = _window_cells(X, size, stride)
     row_cells = [cell[:2] for cell in cells[::size]]  # (:, rows of offset m), m = 0 .. size - 1
     column_cells = [(slice(None), slice(None), *cell[2:]) for cell in cells[:size]]  # columns of offset q
-    row_max = X[row_cells[0]].copy()  # (N, H_out, W, C): each window's maximum over its rows
-    for cell in row_cells[1:]:
-        np.maximum(row_max, X[cell], out=row_max)
-    pooled = row_max[column_cells[0]].copy()  # (N, H_out, W_out, C): then over its columns
-    for cell in column_cells[1:]:
-        np.maximum(pooled, row_max[cell], out=pooled)
-    return pooled
+    row_max = _maximum([X[cell] for cell in row_cells])  # (N, H_out, W, C): each window's maximum over its rows
+    return _maximum([row_max[cell] for cell in column_cells])  # (N, H_out, W_out, C): then over its columns
+
+
+def _maximum(views: list[NDArray[np.floating]]) -> NDArray[np.floating]:
+    """The element-wise maximum of equally shaped views, as a new array.
+
+    The first ``np.maximum`` makes the new array (no copy of a view first), the others
+    update it in place (``out=``); for a single view, its maximum with itself is its copy."""
+    result = np.maximum(views[0], views[-1])
+    for view in views[1:-1]:
+        np.maximum(result, view, out=result)
+    return result
 
 
 @contract(
@@ -83,9 +89,14 @@ def max_pool(X: NDArray[np.floating], size: int = 2, stride: int = 2) -> NDArray
     dout=Array("(N, H_out, W_out, C)"),
     size=Int(ge=1),
     stride=Int(ge=1),
+    pooled=Array("(N, H_out, W_out, C)", optional=True),
 )
 def max_pool_backward(
-    dout: NDArray[np.floating], X: NDArray[np.floating], size: int = 2, stride: int = 2
+    dout: NDArray[np.floating],
+    X: NDArray[np.floating],
+    size: int = 2,
+    stride: int = 2,
+    pooled: NDArray[np.floating] | None = None,
 ) -> NDArray[np.floating]:
     """The gradient of max pooling with respect to its input.
 
@@ -112,6 +123,7 @@ def max_pool_backward(
         X: the forward pass's input, shape ``(N, H, W, C)``. Not modified.
         size: the forward pass's window side.
         stride: the forward pass's stride.
+        pooled: the forward pass's output ``max_pool(X, size, stride)``, if at hand (recomputed when ``None``).
 
     Returns:
         ``dX`` of ``X``'s shape and float dtype; cells no window reached get 0.
@@ -120,17 +132,30 @@ def max_pool_backward(
         ValueError: from the contract above the signature, as ``max_pool``, or
             if ``dout``'s shape is not the pooled shape.
     """
-    pooled = max_pool(X, size, stride)
+    if pooled is None:
+        pooled = max_pool(X, size, stride)
+    *cells, last_cell = _window_cells(X, size, stride)
     dX = np.zeros_like(X)
     unclaimed = np.ones(pooled.shape, dtype=bool)
-    for cell in _window_cells(X, size, stride):
-        wins = unclaimed & (X[cell] == pooled)
-        unclaimed &= ~wins
-        if stride >= size:  # windows do not overlap: a cell is in one window at most, assigning is enough
-            dX[cell] = wins * dout
-        else:
-            dX[cell] += wins * dout
+    wins = np.empty(pooled.shape, dtype=bool)  # one buffer reused by every cell (out=), no temporaries
+    for cell in cells:
+        np.equal(X[cell], pooled, out=wins)
+        wins &= unclaimed
+        unclaimed ^= wins  # wins lies inside unclaimed: the exclusive or removes it
+        _route(wins, dout, dX[cell], overlapping=stride < size)
+    # A window still unclaimed at its last cell holds its maximum there (no earlier cell equals it): no comparison.
+    _route(unclaimed, dout, dX[last_cell], overlapping=stride < size)
     return dX
+
+
+def _route(
+    wins: NDArray[np.bool_], dout: NDArray[np.floating], dX_cell: NDArray[np.floating], overlapping: bool
+) -> None:
+    """Send ``dout`` into ``dX_cell`` (a view of ``dX``) where ``wins`` holds."""
+    if overlapping:  # a cell can win several windows: add
+        dX_cell += wins * dout
+    else:  # a cell is in one window at most: write the product straight into dX, no temporary
+        np.multiply(wins, dout, out=dX_cell)
 
 
 def _window_cells(X: NDArray[np.floating], size: int, stride: int) -> list[tuple[slice, ...]]:

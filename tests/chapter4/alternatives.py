@@ -199,7 +199,7 @@ def sum_of_offset_products(X, K, b, stride=1):
 
 
 @alternative("chapter4.conv_backward")
-def einsum_windows_and_offset_loop(dZ, X, K, stride=1):
+def einsum_windows_and_offset_loop(dZ, X, K, stride=1, input_gradient=True):
     """dK by np.einsum over the windows, db as a sum over three axes, dX added block by block per kernel offset."""
     from numpy.lib.stride_tricks import sliding_window_view
 
@@ -207,6 +207,8 @@ def einsum_windows_and_offset_loop(dZ, X, K, stride=1):
     H_out, W_out = dZ.shape[1:3]
     windows = sliding_window_view(X, (kh, kw), axis=(1, 2))[:, ::stride, ::stride]
     dK = np.einsum("nhwcij,nhwo->ijco", windows, dZ, optimize=True)
+    if not input_gradient:
+        return None, dK, dZ.sum(axis=(0, 1, 2))
     dX = np.zeros(X.shape, dtype=np.result_type(dZ, K))
     for m in range(kh):
         for q in range(kw):
@@ -217,8 +219,9 @@ def einsum_windows_and_offset_loop(dZ, X, K, stride=1):
 
 
 @alternative("chapter4.conv_backward")
-def scatter_add_float64_inside(dZ, X, K, stride=1):
-    """In float64: every window's gradient at once, scattered into dX with np.add.at; dK by tensordot; cast back."""
+def scatter_add_float64_inside(dZ, X, K, stride=1, input_gradient=True):
+    """In float64: every window's gradient at once, scattered into dX with np.add.at; dK by tensordot; cast back.
+    Without the input gradient, dX is computed all the same and dropped."""
     N, H_out, W_out, _ = dZ.shape
     kh, kw, C_in, _ = K.shape
     dZ64, X64, K64 = dZ.astype(np.float64), X.astype(np.float64), K.astype(np.float64)
@@ -232,7 +235,7 @@ def scatter_add_float64_inside(dZ, X, K, stride=1):
     windows = X64[n, rows, cols, channels]  # (N, H_out, W_out, kh, kw, C_in), gathered with the same indices
     dK = np.tensordot(windows, dZ64, axes=([0, 1, 2], [0, 1, 2]))  # (kh, kw, C_in, C_out)
     dtype = np.result_type(dZ, K)
-    return dX.astype(dtype), dK.astype(dtype), dZ64.sum(axis=(0, 1, 2)).astype(dtype)
+    return dX.astype(dtype) if input_gradient else None, dK.astype(dtype), dZ64.sum(axis=(0, 1, 2)).astype(dtype)
 
 
 # --- 4.3 max pooling -------------------------------------------------------------------
@@ -259,8 +262,9 @@ def reduce_offset_slices(X, size=2, stride=2):
 
 
 @alternative("chapter4.max_pool_backward")
-def argmax_of_flattened_windows(dout, X, size=2, stride=2):
-    """np.argmax over each flattened window picks the first maximum in row-major order; np.add.at scatters dout."""
+def argmax_of_flattened_windows(dout, X, size=2, stride=2, pooled=None):
+    """np.argmax over each flattened window picks the first maximum in row-major order; np.add.at scatters dout.
+    A given pooled output is not needed."""
     from numpy.lib.stride_tricks import sliding_window_view
 
     N, H_out, W_out, C = dout.shape
@@ -277,15 +281,17 @@ def argmax_of_flattened_windows(dout, X, size=2, stride=2):
 
 
 @alternative("chapter4.max_pool_backward")
-def claim_winners_offset_by_offset(dout, X, size=2, stride=2):
-    """Recomputes each window's maximum, then walks the offsets in row-major order, the first equal cell claiming it."""
+def claim_winners_offset_by_offset(dout, X, size=2, stride=2, pooled=None):
+    """Recomputes each window's maximum unless given, then walks the offsets in row-major order, the first equal
+    cell claiming it."""
     H_out, W_out = dout.shape[1:3]
     blocks = [
         (slice(None), slice(m, m + stride * (H_out - 1) + 1, stride), slice(q, q + stride * (W_out - 1) + 1, stride))
         for m in range(size)
         for q in range(size)
     ]
-    pooled = np.max([X[index] for index in blocks], axis=0)
+    if pooled is None:
+        pooled = np.max([X[index] for index in blocks], axis=0)
     claimed = np.zeros(dout.shape, dtype=bool)
     dX = np.zeros(X.shape, dtype=X.dtype)
     for index in blocks:

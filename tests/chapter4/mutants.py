@@ -165,26 +165,39 @@ def _conv_backward_parts(dZ, X, K, stride):
 
 
 @mutant("chapter4.conv_backward")
-def kernel_gradient_swaps_input_and_output(dZ, X, K, stride=1):
+def kernel_gradient_swaps_input_and_output(dZ, X, K, stride=1, input_gradient=True):
     """Builds dK with the input and output channel axes swapped, then reshapes it to K's shape."""
     dX, windows = _conv_backward_parts(dZ, X, K, stride)
     dK = np.einsum("nhwcij,nhwo->ijoc", windows, dZ).reshape(K.shape)
-    return dX, dK, dZ.sum(axis=(0, 1, 2))
+    return dX if input_gradient else None, dK, dZ.sum(axis=(0, 1, 2))
 
 
 @mutant("chapter4.conv_backward")
-def bias_gradient_averaged(dZ, X, K, stride=1):
+def bias_gradient_averaged(dZ, X, K, stride=1, input_gradient=True):
     """Averages dZ over the output pixels for db, though every pixel used the bias once."""
     dX, windows = _conv_backward_parts(dZ, X, K, stride)
-    return dX, np.einsum("nhwcij,nhwo->ijco", windows, dZ), dZ.mean(axis=(1, 2)).sum(axis=0)
+    dK = np.einsum("nhwcij,nhwo->ijco", windows, dZ)
+    return dX if input_gradient else None, dK, dZ.mean(axis=(1, 2)).sum(axis=0)
 
 
 @mutant("chapter4.conv_backward")
-def input_gradient_with_the_kernel_flipped(dZ, X, K, stride=1):
+def input_gradient_with_the_kernel_flipped(dZ, X, K, stride=1, input_gradient=True):
     """Sends each output gradient back through the flipped kernel, as a true convolution's backward pass would."""
     _, windows = _conv_backward_parts(dZ, X, K, stride)
     dX, _ = _conv_backward_parts(dZ, X, K[::-1, ::-1], stride)
-    return dX, np.einsum("nhwcij,nhwo->ijco", windows, dZ), dZ.sum(axis=(0, 1, 2))
+    return dX if input_gradient else None, np.einsum("nhwcij,nhwo->ijco", windows, dZ), dZ.sum(axis=(0, 1, 2))
+
+
+mutant_edit(
+    "chapter4.conv_backward", "input_gradient_flag_inverted",
+    "Skips dX when it is asked for (the default) and computes it when input_gradient=False.",
+    ("if not input_gradient:", "if input_gradient:"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.conv_backward", "input_gradient_flag_ignored",
+    "Computes and returns dX even when input_gradient=False asks for None in its place.",
+    ("if not input_gradient:", "if False:"),
+)  # fmt: skip
 
 
 # --- 4.3 pooling and the CNN ----------------------------------------------------------
@@ -215,25 +228,37 @@ def _route(dout, X, size, stride, choose):
 
 
 @mutant("chapter4.max_pool_backward")
-def every_tied_maximum(dout, X, size=2, stride=2):
+def every_tied_maximum(dout, X, size=2, stride=2, pooled=None):
     """Sends the window's gradient to every cell equal to its maximum: ties count it several times."""
     return _route(dout, X, size, stride, lambda flat, cell: flat[..., cell] == flat.max(axis=-1))
 
 
 @mutant("chapter4.max_pool_backward")
-def first_cell_of_the_window(dout, X, size=2, stride=2):
+def first_cell_of_the_window(dout, X, size=2, stride=2, pooled=None):
     """Sends the window's gradient to its top-left cell, whichever cell holds the maximum."""
     return _route(dout, X, size, stride, lambda flat, cell: np.full(flat.shape[:4], cell == 0))
 
 
 @mutant("chapter4.max_pool_backward")
-def last_tied_maximum(dout, X, size=2, stride=2):
+def last_tied_maximum(dout, X, size=2, stride=2, pooled=None):
     """One winner per window, but the last tied cell instead of the first (np.argmax picks the first)."""
 
     def is_last_maximum(flat, cell):
         return flat.shape[-1] - 1 - np.argmax(flat[..., ::-1], axis=-1) == cell
 
     return _route(dout, X, size, stride, is_last_maximum)
+
+
+mutant_edit(
+    "chapter4.max_pool_backward", "last_cell_wins_every_tie_it_is_in",
+    "Gives the last cell of each window the gradient wherever it equals the maximum, claimed or not.",
+    ("_route(unclaimed, dout, dX[last_cell]", "_route(X[last_cell] == pooled, dout, dX[last_cell]"),
+)  # fmt: skip
+mutant_edit(
+    "chapter4.max_pool_backward", "pooled_keyword_inverted",
+    "Recomputes the maximum when pooled is given and compares against nothing when it is not.",
+    ("if pooled is None:", "if pooled is not None:"),
+)  # fmt: skip
 
 
 @mutant("chapter4.init_cnn")

@@ -229,6 +229,44 @@ def test_conv_backward_float32_shapes_and_inputs(impl):
 
 
 @pytest.mark.kata("chapter4.conv_backward")
+@pytest.mark.parametrize(
+    ("x_shape", "k_shape", "stride"), [((2, 5, 6, 2), (2, 3, 2, 3), 1), ((2, 7, 8, 3), (3, 3, 3, 2), 2)]
+)
+def test_conv_backward_without_the_input_gradient(impl, x_shape, k_shape, stride):
+    rng = np.random.default_rng(6)
+    X, K, b = rng.standard_normal(x_shape), rng.standard_normal(k_shape), rng.standard_normal(k_shape[3])
+    H_out, W_out = (x_shape[1] - k_shape[0]) // stride + 1, (x_shape[2] - k_shape[1]) // stride + 1
+    upstream = rng.standard_normal((x_shape[0], H_out, W_out, k_shape[3]))
+    dX, dK, db = impl.chapter4.conv_backward(upstream, X, K, stride, input_gradient=False)
+    assert dX is None, f"conv_backward(..., input_gradient=False) must return None in place of dX; got {dX!r:.60}"
+
+    def layer():
+        return naive_conv_layer(X, K, b, stride)
+
+    numeric = {name: numerical_vjp(layer, array, upstream) for name, array in (("dK", K), ("db", b))}
+    assert_gradients_close({"dK": dK, "db": db}, numeric, TOLERANCES["linear"])
+
+
+@pytest.mark.kata("chapter4.conv_backward")
+def test_conv_backward_without_the_input_gradient_float32(impl):
+    rng = np.random.default_rng(7)
+    X = rng.random((4, 28, 28, 1), dtype=np.float32)
+    K = rng.standard_normal((3, 3, 1, 8)).astype(np.float32)
+    dZ = rng.standard_normal((4, 26, 26, 8)).astype(np.float32)
+    dX, dK, db = call_unchanged(impl.chapter4.conv_backward, dZ, X, K, input_gradient=False)
+    assert dX is None, "conv_backward(..., input_gradient=False) must return None in place of dX"
+    assert_array(dK, what="dK", shape=K.shape, dtype=np.float32)
+    assert_array(db, what="db", shape=(8,), dtype=np.float32)
+    # Float32 sums of 2,704 products (magnitude ~30 for dK, ~50 for db): summation errs ~1e-5.
+    windows = np.lib.stride_tricks.sliding_window_view(X.astype(np.float64), (3, 3), axis=(1, 2))
+    expected_dK = np.einsum("nhwcij,nhwo->ijco", windows, dZ.astype(np.float64))
+    assert_close(dK, expected_dK, what="dK with input_gradient=False", rtol=1e-4, atol=1e-3)
+    assert_close(
+        db, dZ.astype(np.float64).sum(axis=(0, 1, 2)), what="db with input_gradient=False", rtol=1e-4, atol=1e-3
+    )
+
+
+@pytest.mark.kata("chapter4.conv_backward")
 def test_conv_backward_rejects_a_mismatched_upstream_gradient(impl):
     with rejects("dZ"):
         impl.chapter4.conv_backward(np.ones((2, 3, 3, 4)), np.ones((2, 6, 6, 1)), np.ones((3, 3, 1, 4)))

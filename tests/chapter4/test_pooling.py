@@ -82,23 +82,26 @@ def test_max_pool_rejects_bad_input(impl, shape, size, stride, bad):
 
 
 @pytest.mark.kata("chapter4.max_pool_backward")
+@pytest.mark.parametrize("given_pooled", [False, True], ids=["pooled_recomputed", "pooled_given"])
 @pytest.mark.parametrize(("size", "stride"), [(2, 2), (3, 3), (2, 1), (3, 2)])
-def test_max_pool_backward_agrees_with_numerical_gradient(impl, size, stride):
+def test_max_pool_backward_agrees_with_numerical_gradient(impl, size, stride, given_pooled):
     rng = np.random.default_rng(2)
     X = distinct_values((2, 7, 8, 3), rng)
     pooled = pooled_by_windows(X, size, stride)
     upstream = rng.standard_normal(pooled.shape)
-    dX = impl.chapter4.max_pool_backward(upstream, X, size, stride)
+    dX = impl.chapter4.max_pool_backward(upstream, X, size, stride, pooled=pooled if given_pooled else None)
     numeric = numerical_vjp(lambda: pooled_by_windows(X, size, stride), X, upstream)
     assert_gradients_close({"dX": dX}, {"dX": numeric}, TOLERANCES["piecewise"])
 
 
 @pytest.mark.kata("chapter4.max_pool_backward")
-def test_max_pool_backward_ties_go_to_the_first_maximum_in_row_major_order(impl):
+@pytest.mark.parametrize("given_pooled", [False, True], ids=["pooled_recomputed", "pooled_given"])
+def test_max_pool_backward_ties_go_to_the_first_maximum_in_row_major_order(impl, given_pooled):
     # Four 2x2 windows, each with tied maxima; the winner is the first tied cell, row by row.
     channel = np.array([[5.0, 5.0, 0.0, 2.0], [1.0, 5.0, 2.0, 2.0], [0.0, 0.0, 3.0, 1.0], [0.0, 0.0, 3.0, 3.0]])
     dout = np.array([[1.0, 2.0], [3.0, 4.0]]).reshape(1, 2, 2, 1)
-    got = impl.chapter4.max_pool_backward(dout, channel.reshape(1, 4, 4, 1))
+    X = channel.reshape(1, 4, 4, 1)
+    got = impl.chapter4.max_pool_backward(dout, X, pooled=pooled_by_windows(X, 2, 2) if given_pooled else None)
     expected = np.array([[1.0, 0.0, 0.0, 2.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 4.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
     assert_array(got, what="max_pool_backward", shape=(1, 4, 4, 1))
     if np.sum(got) > np.sum(dout):
@@ -110,12 +113,14 @@ def test_max_pool_backward_ties_go_to_the_first_maximum_in_row_major_order(impl)
 
 
 @pytest.mark.kata("chapter4.max_pool_backward")
-def test_max_pool_backward_after_relu_keeps_the_gradient_total(impl):
+@pytest.mark.parametrize("given_pooled", [False, True], ids=["pooled_recomputed", "pooled_given"])
+def test_max_pool_backward_after_relu_keeps_the_gradient_total(impl, given_pooled):
     # After a ReLU many windows are all zero: every window still passes its gradient to exactly one cell.
     rng = np.random.default_rng(3)
     A = np.maximum(rng.standard_normal((4, 26, 26, 8)), 0).astype(np.float32)
     dout = rng.standard_normal((4, 13, 13, 8)).astype(np.float32)
-    dX = call_unchanged(impl.chapter4.max_pool_backward, dout, A)
+    pooled = pooled_by_windows(A, 2, 2) if given_pooled else None
+    dX = call_unchanged(impl.chapter4.max_pool_backward, dout, A, pooled=pooled)
     assert_array(dX, what="max_pool_backward of a (4, 26, 26, 8) map", shape=A.shape, dtype=np.float32)
     windows = dX.reshape(4, 13, 2, 13, 2, 8)
     nonzero_per_window = np.count_nonzero(windows, axis=(2, 4))
@@ -135,10 +140,12 @@ def test_max_pool_backward_overlapping_windows_add_up(impl):
     X = np.zeros((1, 3, 3, 1))
     X[0, 0, 1, 0] = 1.0
     dout = np.array([[10.0, 20.0], [30.0, 40.0]]).reshape(1, 2, 2, 1)
-    got = impl.chapter4.max_pool_backward(dout, X, 2, 1)
     # Bottom windows are all zero: their first cells, (1, 0) and (1, 1), win.
     expected = np.array([[0.0, 30.0, 0.0], [30.0, 40.0, 0.0], [0.0, 0.0, 0.0]])
+    got = impl.chapter4.max_pool_backward(dout, X, 2, 1)
     assert_close(got[0, :, :, 0], expected, what="max_pool_backward(size=2, stride=1)")
+    got = impl.chapter4.max_pool_backward(dout, X, 2, 1, pooled=pooled_by_windows(X, 2, 1))
+    assert_close(got[0, :, :, 0], expected, what="max_pool_backward(size=2, stride=1, pooled=...)")
 
 
 @pytest.mark.kata("chapter4.max_pool_backward")
@@ -155,3 +162,9 @@ def test_max_pool_backward_rejects_a_mismatched_upstream_gradient(impl):
         impl.chapter4.max_pool_backward(np.ones((1, 3, 3, 1)), np.ones((1, 4, 4, 1)))
     with rejects("dout"):  # the pooled shape of stride 2, given with stride 1
         impl.chapter4.max_pool_backward(np.ones((1, 2, 2, 1)), np.ones((1, 4, 4, 1)), 2, 1)
+
+
+@pytest.mark.kata("chapter4.max_pool_backward")
+def test_max_pool_backward_rejects_a_pooled_output_of_another_shape(impl):
+    with rejects("pooled"):
+        impl.chapter4.max_pool_backward(np.ones((1, 2, 2, 1)), np.ones((1, 4, 4, 1)), pooled=np.ones((1, 3, 3, 1)))
