@@ -30,7 +30,9 @@
 
 Everything the table and the report need travels on the test reports
 themselves, so they are right under pytest-xdist (``-n 2``) too, where the
-tests run in worker processes and only the reports reach this one.
+tests run in worker processes and only the reports reach this one. The
+project's ``-n auto`` asks this plugin how many workers to start: two for the
+whole suite, none for a narrowed run (``pytest_xdist_auto_num_workers``).
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """How many xdist workers ``-n auto`` (the project's ``addopts``) starts: two when the run is
     the whole suite (``pytest`` with no paths) on a machine with two cores or more, else none (one
-    process). A narrowed run (``--kata``, ``-k``, paths, a mutant, ``-s``) has too few tests to
+    process). A narrowed run (``--kata``, ``-k``, paths, a mutant, ``-s``, ``--sw``) has too few tests to
     repay two workers' start-up, and ``kata check`` runs one kata. Two, not every core: the few
     MNIST trainings are the longest tests, and each worker holds its own copy of MNIST.
     ``PYTEST_XDIST_AUTO_NUM_WORKERS`` and an explicit ``-n N`` still decide."""
@@ -146,6 +148,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         or any(config.getoption(f"--{kind}") for kind in mutants.KINDS)
         or config.getoption("keyword")
         or config.getoption("capture") == "no"
+        or config.getoption("stepwise", False)
     )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return 0 if narrowed or cores < 2 else 2
