@@ -11,6 +11,7 @@ import scipy.special
 from threadpoolctl import threadpool_limits
 
 from kata import doctor, training_cache
+from kata.inputs import he_parameters, one_hot
 from kata.testing import assert_array, assert_close, rejects
 
 NAMES = ("W1", "b1", "W2", "b2")
@@ -22,16 +23,6 @@ EPOCH_BUDGET_S = 300.0  # the posts' budget: an MLP epoch on a laptop CPU within
 EPOCH_FACTOR = 10.0
 PROBE_SAMPLES = 640  # 10 batches timed first, so an epoch far over budget fails at once
 MEMORY_BUDGET_BYTES = 1 << 30
-
-
-def random_params(d, h, k, rng, dtype=np.float64):
-    params = {
-        "W1": rng.normal(size=(d, h)) * np.sqrt(2 / d),
-        "b1": rng.normal(size=(1, h)) * 0.1,
-        "W2": rng.normal(size=(h, k)) * np.sqrt(2 / h),
-        "b2": rng.normal(size=(1, k)) * 0.1,
-    }
-    return {name: value.astype(dtype) for name, value in params.items()}
 
 
 def toy_data(n=10, d=5, k=3, seed=1, dtype=np.float64):
@@ -147,7 +138,7 @@ def test_init_rejects_the_global_random_state(impl):
 @pytest.mark.kata("chapter3.train_mlp")
 def test_one_full_batch_epoch_is_one_gradient_step(impl):
     X, y = toy_data(n=8)
-    params = random_params(5, 6, 3, np.random.default_rng(2))
+    params = he_parameters(np.random.default_rng(2), (5, 6, 3), np.float64)
     trained, history = train(impl, params, X, y, lr=0.1, num_epochs=1, batch_size=8)
     expected = oracle_step(X, y, params, lr=0.1)
     for name in NAMES:
@@ -162,7 +153,7 @@ def test_one_full_batch_epoch_is_one_gradient_step(impl):
 @pytest.mark.kata("chapter3.train_mlp")
 def test_history_averages_every_sample_with_a_partial_batch(impl):
     X, y = toy_data(n=10)  # batches of 4, 4 and 2
-    params = random_params(5, 6, 3, np.random.default_rng(3))
+    params = he_parameters(np.random.default_rng(3), (5, 6, 3), np.float64)
     trained, history = train(impl, params, X, y, lr=0.0, num_epochs=2, batch_size=4)
     loss, accuracy = oracle_loss_and_accuracy(X, y, params)
     assert len(history) == 2, f"2 epochs must give 2 history records; got {len(history)}"
@@ -187,7 +178,7 @@ def test_does_not_modify_its_arguments(impl, dtype):
     # params.copy() (a new dict of the same arrays) would train the caller's arrays in place.
     X, y = toy_data(dtype=dtype)
     X_test, y_test = toy_data(n=6, seed=3, dtype=dtype)
-    params = random_params(5, 4, 3, np.random.default_rng(4), dtype)
+    params = he_parameters(np.random.default_rng(4), (5, 4, 3), dtype)
     arguments = {**params, "X_train": X, "y_train": y, "X_test": X_test, "y_test": y_test}
     before = copy.deepcopy(arguments)
     train(impl, params, X, y, lr=0.5, num_epochs=2, batch_size=3, X_test=X_test, y_test=y_test)
@@ -198,7 +189,7 @@ def test_does_not_modify_its_arguments(impl, dtype):
 @pytest.mark.kata("chapter3.train_mlp")
 def test_ignores_other_keys_of_params(impl):
     X, y = toy_data()
-    params = random_params(5, 4, 3, np.random.default_rng(4))
+    params = he_parameters(np.random.default_rng(4), (5, 4, 3), np.float64)
     plain, plain_history = train(impl, params, X, y, lr=0.5, num_epochs=2, batch_size=3)
     extra, extra_history = train(impl, {**params, "note": "He init, seed 4"}, X, y, lr=0.5, num_epochs=2, batch_size=3)
     assert extra_history == plain_history, "a params dict with an extra key must train exactly as without it"
@@ -211,7 +202,7 @@ def test_ignores_other_keys_of_params(impl):
 def test_trains_in_the_data_dtype(impl, dtype):
     X, y = toy_data(dtype=dtype)
     trained, history = train(
-        impl, random_params(5, 4, 3, np.random.default_rng(5), dtype), X, y, lr=0.1, num_epochs=1, batch_size=4
+        impl, he_parameters(np.random.default_rng(5), (5, 4, 3), dtype), X, y, lr=0.1, num_epochs=1, batch_size=4
     )
     for name in NAMES:
         assert_array(trained[name], what=f"trained {name}", dtype=dtype)
@@ -221,7 +212,7 @@ def test_trains_in_the_data_dtype(impl, dtype):
 @pytest.mark.kata("chapter3.train_mlp")
 def test_shuffles_with_rng(impl):
     X, y = toy_data(n=12)
-    params = random_params(5, 4, 3, np.random.default_rng(6))
+    params = he_parameters(np.random.default_rng(6), (5, 4, 3), np.float64)
     options = {"lr": 0.5, "num_epochs": 2, "batch_size": 3}
     np.random.seed(1)  # noqa: NPY002 - the global state train_mlp must not use
     first, first_history = train(impl, params, X, y, seed=7, **options)
@@ -245,7 +236,7 @@ def test_draws_a_new_order_every_epoch(impl):
     # finds the one that gives the recorded loss. Six fresh permutations of 4 rows are all the same with
     # probability 24**-5, about 1e-7; one permutation reused in every epoch always is.
     X, y = toy_data(n=4, d=3, k=2, seed=11)
-    params = random_params(3, 4, 2, np.random.default_rng(12))
+    params = he_parameters(np.random.default_rng(12), (3, 4, 2), np.float64)
     lr, epochs = 0.5, 6
     trained, history = train(impl, params, X, y, seed=13, lr=lr, num_epochs=epochs, batch_size=1)
     assert len(history) == epochs, f"{epochs} epochs must give {epochs} history records; got {len(history)}"
@@ -304,7 +295,7 @@ def test_trains_on_batches_of_batch_size_and_on_the_partial_last_one(impl, n, ba
     # such batches (30 for 5 rows in 2 + 2 + 1, 70 for 7 in 3 + 3 + 1) and finds the one the trained parameters
     # came from. A loop that ignores batch_size, drops the partial batch or skips its update, matches none.
     X, y = toy_data(n=n, d=3, k=3, seed=21)
-    params = random_params(3, 4, 3, np.random.default_rng(22))
+    params = he_parameters(np.random.default_rng(22), (3, 4, 3), np.float64)
     lr = 0.5
     trained, history = train(impl, params, X, y, seed=23, lr=lr, num_epochs=1, batch_size=batch_size)
     candidates = [(batches, *epoch_along(X, y, params, lr, batches)) for batches in batch_partitions(n, batch_size)]
@@ -341,7 +332,7 @@ def test_history_records_are_taken_at_the_documented_moments(impl, lr, num_epoch
     # an epoch belong to the parameters before its step, test_accuracy to those after it.
     X, y = toy_data(n=12, d=4, k=3, seed=31)
     X_test, y_test = toy_data(n=10, d=4, k=3, seed=32)
-    params = random_params(4, 5, 3, np.random.default_rng(33))
+    params = he_parameters(np.random.default_rng(33), (4, 5, 3), np.float64)
     trained, history = train(
         impl, params, X, y, seed=34, lr=lr, num_epochs=num_epochs, batch_size=12, X_test=X_test, y_test=y_test
     )
@@ -384,7 +375,7 @@ def test_reports_test_accuracy(impl):
     X_test, y_test = toy_data(n=9, seed=9)
     trained, history = train(
         impl,
-        random_params(5, 4, 3, np.random.default_rng(8)),
+        he_parameters(np.random.default_rng(8), (5, 4, 3), np.float64),
         X,
         y,
         lr=0.3,
@@ -413,15 +404,15 @@ def test_reports_test_accuracy(impl):
         ({"y_train": np.full((10, 3), 1 / 3)}, ["y_train"]),
         ({"X_train": np.ones(10)}, ["X_train"]),
         ({"params": {"W1": np.ones((5, 4))}}, ["params"]),
-        ({"params": {**random_params(5, 4, 3, np.random.default_rng(0)), "b1": np.zeros(4)}}, ["params"]),
-        ({"params": random_params(6, 4, 3, np.random.default_rng(0))}, ["params"]),
+        ({"params": {**he_parameters(np.random.default_rng(0), (5, 4, 3), np.float64), "b1": np.zeros(4)}}, ["params"]),
+        ({"params": he_parameters(np.random.default_rng(0), (6, 4, 3), np.float64)}, ["params"]),
     ],
     ids=["no-epochs", "no-batch", "nan-lr", "X_test-alone", "y_test-alone", "short-y", "soft-labels", "1-D-X",
          "missing-params", "flat-bias", "W1-misfits-X"],
 )  # fmt: skip
 def test_rejects_bad_arguments(impl, change, culprits):
     X, y = toy_data()
-    arguments = {"params": random_params(5, 4, 3, np.random.default_rng(0)), "X_train": X, "y_train": y}
+    arguments = {"params": he_parameters(np.random.default_rng(0), (5, 4, 3), np.float64), "X_train": X, "y_train": y}
     options = {key: value for key, value in change.items() if key not in arguments}
     arguments.update({key: value for key, value in change.items() if key in arguments})
     with rejects(*culprits):
@@ -449,8 +440,7 @@ def test_a_two_layer_mlp_solves_xor(impl):
 
 
 def mnist_one_hot(mnist):
-    eye = np.eye(10, dtype=np.float32)
-    return eye[mnist.y_train], eye[mnist.y_test]
+    return one_hot(mnist.y_train), one_hot(mnist.y_test)
 
 
 def baseline_epoch(params, X, y, rng, lr, batch_size):
@@ -494,7 +484,7 @@ def test_epoch_time_on_full_mnist(impl, mnist, benchmark):
     budget and against a plain vectorized NumPy epoch timed in the same run. Both run with
     one BLAS thread, so the ratio compares the code, not how many cores are free."""
     y_train, _ = mnist_one_hot(mnist)
-    params = random_params(784, 256, 10, np.random.default_rng(SEED), np.float32)
+    params = he_parameters(np.random.default_rng(SEED), (784, 256, 10), np.float32)
     options = {"lr": 0.1, "num_epochs": 1, "batch_size": 64}
     times = []
 

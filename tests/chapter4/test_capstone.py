@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.image import imread
-from threadpoolctl import threadpool_limits
 
 from kata import training_cache
 from kata.testing import assert_close, rejects
@@ -25,12 +24,6 @@ def assert_png(path, what):
     assert path.exists(), f"{what}: no file at {path}"
     assert path.read_bytes()[:8] == PNG_SIGNATURE, f"{what}: {path} is not a PNG file"
     assert imread(path).ndim == 3, f"{what}: {path} is not an image"
-
-
-@pytest.fixture
-def one_blas_thread():
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # --- plot_training_curves -------------------------------------------------------------

@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from kata import doctor, training_cache
 from kata.gradcheck import KINK_MARGIN, TOLERANCES, assert_gradients_close, numerical_gradient
+from kata.inputs import as_images, one_hot
 from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, rejects
 from kata.trees import PROJECT_ROOT
 
@@ -23,14 +24,6 @@ NAMES = ("K", "bK", "W", "b")
 EPOCH_BUDGET_SECONDS = 15 * 60  # the posts' CPU budget for one CNN epoch
 SPEED_FACTOR = 10  # measured: vectorized variants take 2x-6x the reference's time, per-pixel loops 34x-140x
 PEAK_MEMORY_LIMIT_MIB = 2048
-
-
-def one_hot(labels, k=10, dtype=np.float32):
-    return np.eye(k, dtype=dtype)[labels]
-
-
-def images(flat, side):
-    return flat.reshape(-1, side, side, 1)
 
 
 def he_params(rng, image_shape, n_filters=8, kernel_size=3, n_classes=10, dtype=np.float32):
@@ -77,14 +70,6 @@ def safe_for_gradient_check(X, params):
     windows = sliding_window_view(A, (2, 2), axis=(1, 2))[:, ::2, ::2].reshape(*A.shape[:1], -1, A.shape[3], 4)
     top_two = np.sort(windows, axis=-1)[..., -2:]
     return bool(np.all((top_two[..., 1] == 0) | (top_two[..., 1] - top_two[..., 0] > KINK_MARGIN)))
-
-
-@pytest.fixture
-def one_blas_thread():
-    """Training runs with one BLAS thread: on a busy machine, threads that wait for each other
-    make the small matrix products of a CNN many times slower, and timings meaningless."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # --- init_cnn -------------------------------------------------------------------------
@@ -266,7 +251,12 @@ def test_backward_cnn_rejects_labels_and_caches_that_do_not_fit(impl):
 @pytest.fixture(scope="module")
 def digit_images(digits):
     """The 8x8 digits as (n, 8, 8, 1) images with one-hot labels: a CNN trains on them in a second."""
-    return (images(digits.X_train, 8), one_hot(digits.y_train), images(digits.X_test, 8), one_hot(digits.y_test))
+    return (
+        as_images(digits.X_train, (8, 8, 1)),
+        one_hot(digits.y_train),
+        as_images(digits.X_test, (8, 8, 1)),
+        one_hot(digits.y_test),
+    )
 
 
 @pytest.mark.kata("chapter4.train_cnn")
@@ -455,8 +445,8 @@ def test_train_cnn_mnist_passes_90_percent(impl, mnist, one_blas_thread, request
     def train():
         params = he_params(np.random.default_rng(0), (28, 28, 1))
         _, history = impl.chapter4.train_cnn(
-            params, images(mnist.X_train[:20000], 28), one_hot(mnist.y_train[:20000]), np.random.default_rng(1),
-            lr=0.2, num_epochs=1, X_test=images(mnist.X_test, 28), y_test=one_hot(mnist.y_test),
+            params, as_images(mnist.X_train[:20000]), one_hot(mnist.y_train[:20000]), np.random.default_rng(1),
+            lr=0.2, num_epochs=1, X_test=as_images(mnist.X_test), y_test=one_hot(mnist.y_test),
         )  # fmt: skip
         return {"history": history}
 
@@ -481,7 +471,7 @@ def reference_epoch_seconds(mnist):
         return _REFERENCE_EPOCH
     import reference.chapter4  # the timing baseline only; no test takes values from it
 
-    X, y = images(mnist.X_train, 28), one_hot(mnist.y_train)
+    X, y = as_images(mnist.X_train), one_hot(mnist.y_train)
     params = he_params(np.random.default_rng(0), (28, 28, 1))
     with threadpool_limits(limits=1, user_api="blas"):
         probe = _timed_epoch(reference.chapter4.train_cnn, X[:3200], y[:3200], params)
@@ -505,7 +495,7 @@ def test_train_cnn_epoch_time_budget(impl, mnist, request, one_blas_thread):
     all accepted; the posts' pooling, looping over every pixel of every image (34x), and a
     convolution looping over images and pixels (140x): rejected.
     """
-    X, y = images(mnist.X_train, 28), one_hot(mnist.y_train)
+    X, y = as_images(mnist.X_train), one_hot(mnist.y_train)
     params = he_params(np.random.default_rng(0), (28, 28, 1))
     if impl.tree == "reference":
         reference = request.getfixturevalue("reference_epoch_seconds")
@@ -544,7 +534,7 @@ def test_train_cnn_epoch_peak_memory(impl, mnist, request):
     """A full MNIST epoch in a fresh Python process stays under 2 GiB of peak resident memory
     (loading MNIST takes a few hundred MiB of it); tracemalloc reports the epoch's own peak.
     The reference's measurement comes from kata.training_cache when its files have not changed since."""
-    impl.chapter4.train_cnn(he_params(np.random.default_rng(0), (28, 28, 1)), images(mnist.X_train[:64], 28),
+    impl.chapter4.train_cnn(he_params(np.random.default_rng(0), (28, 28, 1)), as_images(mnist.X_train[:64]),
                             one_hot(mnist.y_train[:64]), np.random.default_rng(1))  # fmt: skip  # a stub stops here
     script = textwrap.dedent(f"""
         import json, resource, tracemalloc

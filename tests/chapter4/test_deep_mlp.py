@@ -7,6 +7,7 @@ from threadpoolctl import threadpool_limits
 
 from kata import training_cache
 from kata.gradcheck import TOLERANCES, assert_gradients_close, away_from_kinks, numerical_gradient
+from kata.inputs import one_hot
 from kata.testing import assert_array, assert_close, assert_scalar, call_unchanged, rejects
 
 NAMES = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -40,18 +41,6 @@ def small_network(rng, n=6, d=5, h1=7, h2=4, k=3):
     X = rng.standard_normal((n, d))
     y = np.eye(k)[rng.integers(0, k, n)]
     return params, X, y
-
-
-def one_hot(labels, k=10, dtype=np.float32):
-    return np.eye(k, dtype=dtype)[labels]
-
-
-@pytest.fixture
-def one_blas_thread():
-    """Training tests run with one BLAS thread: on a busy machine, threads that wait for
-    each other make small matrix products many times slower."""
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield
 
 
 # --- forward_mlp_3layer ---------------------------------------------------------------
