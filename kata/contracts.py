@@ -56,10 +56,16 @@ class _Call:
 
     values: dict[str, Any]
     dims: dict[str, Any] = field(default_factory=dict)
-    origin: dict[str, str] = field(default_factory=dict)
+    origin: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # (argument, its shape)
 
     def namespace(self) -> dict[str, Any]:
         return {**self.values, **self.dims}
+
+
+def _origin(call: _Call, dimension: str) -> str:
+    """Where a dimension's size came from: ``X of shape (64, 784)``."""
+    argument, shape = call.origin[dimension]
+    return f"{argument} of shape {shape}"
 
 
 def _describe_bounds(name: str, ge: Any, gt: Any, le: Any, lt: Any) -> str:
@@ -149,6 +155,14 @@ class Array(Spec):
             raise ValueError(f"dtype must be one of {', '.join(_DTYPE_KINDS)}; got {dtype!r}")
         self.shape = shape
         self.items = _parse_shape(shape) if shape is not None else None
+        # The shape's items, read once: (item, dimension name, literal size or None, skipped) each,
+        # and where a run of sizes (*s or ...) stands. Checking a call then only compares sizes.
+        items = self.items or ()
+        self._plan = tuple(
+            (item, item.lstrip("*"), int(item) if item.isdigit() else None, item in ("_", "...")) for item in items
+        )
+        self._star = next((i for i, item in enumerate(items) if item == "..." or item.startswith("*")), None)
+        self._fixed = len(items) - (self._star is not None)
         self.dtype, self.ge, self.gt, self.le, self.lt = dtype, ge, gt, le, lt
         self.one_hot, self.empty, self.optional = one_hot, empty, optional
         self.bounded = any(bound is not None for bound in (ge, gt, le, lt))
@@ -203,29 +217,23 @@ class Array(Spec):
         return array
 
     def _match_shape(self, name: str, array: np.ndarray[Any, Any], call: _Call) -> None:
-        assert self.items is not None
-        items, shape = self.items, array.shape
-        star = next((i for i, item in enumerate(items) if item == "..." or item.startswith("*")), None)
-        fixed = len(items) - (star is not None)
+        shape, star, fixed = array.shape, self._star, self._fixed
         if (star is None and len(shape) != fixed) or (star is not None and len(shape) < fixed):
             dims = f"{fixed}-D" if star is None else f"at least {fixed}-D"
             raise ContractError(f"{name} must be a {dims} array of shape {self.shape}; got shape {shape}", name)
         if star is None:
-            pairs = list(zip(items, shape, strict=True))
+            sizes: list[Any] = list(shape)
         else:
-            tail = len(items) - star - 1
-            run = shape[star : len(shape) - tail]
-            pairs = [*zip(items[:star], shape[:star], strict=True)]
-            pairs.append((items[star], run))
-            pairs += list(zip(items[star + 1 :], shape[len(shape) - tail :], strict=True))
-        for item, size in pairs:
-            key = item.lstrip("*")
-            if item in ("_", "..."):
+            tail = len(self._plan) - star - 1
+            sizes = [*shape[:star], shape[star : len(shape) - tail], *shape[len(shape) - tail :]]
+        dims = call.dims
+        for (_, key, literal, skipped), size in zip(self._plan, sizes, strict=True):
+            if skipped:
                 continue
-            expected = int(item) if item.isdigit() else call.dims.get(key)
+            expected = literal if literal is not None else dims.get(key)
             if expected is None:
-                call.dims[key] = size
-                call.origin[key] = f"{name} of shape {shape}"
+                dims[key] = size
+                call.origin[key] = (name, shape)
             elif expected != size:
                 raise ContractError(self._mismatch(name, shape, call), name, *self._sources(call))
 
@@ -234,7 +242,7 @@ class Array(Spec):
         known = [item for item in self.items if item.lstrip("*") in call.dims]
         resolved = [size for item in self.items for size in self._resolved(item, call)]
         wanted = f"{self.shape} = {_show_shape(resolved)}" if known else self.shape
-        where = "; ".join(f"{item.lstrip('*')} from {call.origin[item.lstrip('*')]}" for item in known)
+        where = "; ".join(f"{item.lstrip('*')} from {_origin(call, item.lstrip('*'))}" for item in known)
         return f"{name} must have shape {wanted}{f' ({where})' if where else ''}; got shape {shape}"
 
     def _resolved(self, item: str, call: _Call) -> list[str]:
@@ -246,7 +254,7 @@ class Array(Spec):
 
     def _sources(self, call: _Call) -> list[str]:
         assert self.items is not None
-        return [call.origin[i.lstrip("*")].split(" ")[0] for i in self.items if i.lstrip("*") in call.origin]
+        return [call.origin[i.lstrip("*")][0] for i in self.items if i.lstrip("*") in call.origin]
 
 
 def _is_one_hot(array: np.ndarray[Any, Any]) -> bool:
@@ -438,7 +446,7 @@ class Rule:
             raise ContractError(f"{self.meaning} ({self.expression} is false: {values})", *arguments)
 
     def _argument(self, name: str, call: _Call) -> str:
-        return name if name in call.values else call.origin[name].split(" ")[0].split("[")[0]
+        return name if name in call.values else call.origin[name][0].split("[")[0]
 
 
 _RULE_BUILTINS: dict[str, Any] = {
