@@ -219,8 +219,8 @@ class Array(Spec):
     def _match_shape(self, name: str, array: np.ndarray[Any, Any], call: _Call) -> None:
         shape, star, fixed = array.shape, self._star, self._fixed
         if (star is None and len(shape) != fixed) or (star is not None and len(shape) < fixed):
-            dims = f"{fixed}-D" if star is None else f"at least {fixed}-D"
-            raise ContractError(f"{name} must be a {dims} array of shape {self.shape}; got shape {shape}", name)
+            rank = f"{fixed}-D" if star is None else f"at least {fixed}-D"
+            raise ContractError(f"{name} must be a {rank} array of shape {self.shape}; got shape {shape}", name)
         if star is None:
             sizes: list[Any] = list(shape)
         else:
