@@ -34,14 +34,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pooch
-import requests
 from numpy.typing import NDArray
 
 from .idx import IDXFormatError, parse_idx
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger(__name__)
 
@@ -429,6 +430,8 @@ def _fetch_payload(
     dead_hosts: set[str],
 ) -> bytes | None:
     """The verified decompressed payload of ``name`` from the first source that has it."""
+    import requests  # here, not at the top: requests and pooch cost every process 0.1 s, and only a fetch needs them
+
     for source in sources:
         location = f"{source.rstrip('/')}/{name}.gz" if _is_url(source) else str(Path(source) / f"{name}.gz")
         host = location.split("/")[2] if _is_url(location) else None
@@ -465,6 +468,8 @@ def _fetch_payload(
 
 def _network_failure(error: requests.RequestException) -> str:
     """What went wrong with a host, in a few words: refused, silent, or stalled."""
+    import requests  # here, not at the top (see _fetch_payload)
+
     if isinstance(error, requests.ConnectTimeout):
         return f"could not connect within {CONNECT_TIMEOUT:g} s"
     if isinstance(error, requests.ReadTimeout):
@@ -475,6 +480,8 @@ def _network_failure(error: requests.RequestException) -> str:
 
 
 def _download(url: str, progress: bool) -> bytes:
+    import pooch  # here, not at the top (see _fetch_payload)
+
     buffer = BytesIO()
     timeout = (CONNECT_TIMEOUT, READ_TIMEOUT)
     downloader = pooch.HTTPDownloader(progressbar=progress, chunk_size=1 << 16, timeout=timeout)
