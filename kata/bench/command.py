@@ -220,7 +220,7 @@ def _reply(replies: IO[str], answer: dict[str, Any]) -> None:
 def measure_gemm(batch_size: int, quick: bool, threads: int) -> dict[str, dict[str, Any]]:
     """The MLP-shaped and the square float32 matrix-multiply throughput, with ``threads`` BLAS threads."""
     with threadpool_limits(limits=threads, user_api="blas"):
-        network = machine.network_gemm_rate(batch_size, MLP_SIZES, repeats=20 if quick else 200)
+        network = machine.network_gemm_rate(batch_size, MLP_SIZES, repeats=2 if quick else 200)
         square = machine.square_gemm_rate(256 if quick else 2048)
     return {"network": network.as_dict(), "square": square.as_dict()}
 
