@@ -88,6 +88,13 @@ def _resolve(bound: Any, call: _Call) -> Any:
 
 
 def _outside(value: Any, ge: Any, gt: Any, le: Any, lt: Any) -> bool:
+    if not any(isinstance(x, np.ndarray) for x in (value, ge, gt, le, lt)):  # numbers: no round trip through NumPy
+        return (
+            (ge is not None and value < ge)
+            or (gt is not None and value <= gt)
+            or (le is not None and value > le)
+            or (lt is not None and value >= lt)
+        )
     return bool(
         (ge is not None and np.any(value < ge))
         or (gt is not None and np.any(value <= gt))

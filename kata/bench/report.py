@@ -173,7 +173,7 @@ TARGETS = (
         "cnn-vs-torch",
         "reference CNN epoch / PyTorch CNN epoch",
         lambda results: _inverse(time_ratio(results, "cnn", "torch")),
-        1.5,
+        1.0,
     ),
     Target(
         "cnn-accuracy",
