@@ -502,8 +502,14 @@ def test_epoch_time_on_full_mnist(impl, mnist, benchmark):
             np.random.default_rng(SEED),
             **options,
         )
-        baseline_wall, baseline = timed(
-            baseline_epoch, params, mnist.X_train, y_train, np.random.default_rng(SEED), 0.1, 64
+        # The yardstick is timed twice and the faster kept: a first pass over the data also pays for
+        # touching the shuffled copy's memory for the first time (several times the epoch on some machines).
+        baseline_wall, baseline = min(
+            (
+                timed(baseline_epoch, params, mnist.X_train, y_train, np.random.default_rng(SEED), 0.1, 64)
+                for _ in range(2)
+            ),
+            key=lambda seconds: seconds[1],
         )
         estimate = probe * len(mnist.X_train) / PROBE_SAMPLES
         assert estimate <= EPOCH_BUDGET_S, (
