@@ -215,20 +215,6 @@ def test_conv_backward_pixels_no_window_covers_get_zero(impl):
 
 
 @pytest.mark.kata("chapter4.conv_backward")
-def test_conv_backward_float32_shapes_and_inputs(impl):
-    rng = np.random.default_rng(5)
-    X = rng.random((4, 28, 28, 1), dtype=np.float32)
-    K = rng.standard_normal((3, 3, 1, 8)).astype(np.float32)
-    dZ = rng.standard_normal((4, 26, 26, 8)).astype(np.float32)
-    dX, dK, db = call_unchanged(impl.chapter4.conv_backward, dZ, X, K)
-    assert_array(dX, what="dX", shape=X.shape, dtype=np.float32)
-    assert_array(dK, what="dK", shape=K.shape, dtype=np.float32)
-    assert_array(db, what="db", shape=(8,), dtype=np.float32)
-    # A float32 sum of 2,704 standard normals (magnitude ~50): pairwise or BLAS summation errs ~1e-5.
-    assert_close(db, dZ.astype(np.float64).sum(axis=(0, 1, 2)), what="db", rtol=1e-4, atol=1e-3)
-
-
-@pytest.mark.kata("chapter4.conv_backward")
 @pytest.mark.parametrize(
     ("x_shape", "k_shape", "stride"), [((2, 5, 6, 2), (2, 3, 2, 3), 1), ((2, 7, 8, 3), (3, 3, 3, 2), 2)]
 )
@@ -248,22 +234,25 @@ def test_conv_backward_without_the_input_gradient(impl, x_shape, k_shape, stride
 
 
 @pytest.mark.kata("chapter4.conv_backward")
-def test_conv_backward_without_the_input_gradient_float32(impl):
-    rng = np.random.default_rng(7)
+@pytest.mark.parametrize("input_gradient", [True, False])
+def test_conv_backward_float32_shapes_and_inputs(impl, input_gradient):
+    rng = np.random.default_rng(5)
     X = rng.random((4, 28, 28, 1), dtype=np.float32)
     K = rng.standard_normal((3, 3, 1, 8)).astype(np.float32)
     dZ = rng.standard_normal((4, 26, 26, 8)).astype(np.float32)
-    dX, dK, db = call_unchanged(impl.chapter4.conv_backward, dZ, X, K, input_gradient=False)
-    assert dX is None, "conv_backward(..., input_gradient=False) must return None in place of dX"
+    dX, dK, db = call_unchanged(impl.chapter4.conv_backward, dZ, X, K, input_gradient=input_gradient)
+    if input_gradient:
+        assert_array(dX, what="dX", shape=X.shape, dtype=np.float32)
+    else:
+        assert dX is None, "conv_backward(..., input_gradient=False) must return None in place of dX"
     assert_array(dK, what="dK", shape=K.shape, dtype=np.float32)
     assert_array(db, what="db", shape=(8,), dtype=np.float32)
-    # Float32 sums of 2,704 products (magnitude ~30 for dK, ~50 for db): summation errs ~1e-5.
+    # Float32 sums of 2,704 products (magnitude ~30 for dK, ~50 for db): pairwise or BLAS summation errs ~1e-5.
     windows = np.lib.stride_tricks.sliding_window_view(X.astype(np.float64), (3, 3), axis=(1, 2))
     expected_dK = np.einsum("nhwcij,nhwo->ijco", windows, dZ.astype(np.float64))
-    assert_close(dK, expected_dK, what="dK with input_gradient=False", rtol=1e-4, atol=1e-3)
-    assert_close(
-        db, dZ.astype(np.float64).sum(axis=(0, 1, 2)), what="db with input_gradient=False", rtol=1e-4, atol=1e-3
-    )
+    assert_close(dK, expected_dK, what=f"dK with input_gradient={input_gradient}", rtol=1e-4, atol=1e-3)
+    expected_db = dZ.astype(np.float64).sum(axis=(0, 1, 2))
+    assert_close(db, expected_db, what=f"db with input_gradient={input_gradient}", rtol=1e-4, atol=1e-3)
 
 
 @pytest.mark.kata("chapter4.conv_backward")
