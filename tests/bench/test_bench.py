@@ -9,6 +9,7 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
+import subprocess
 import sys
 import time
 import types
@@ -384,14 +385,26 @@ def test_bad_options_are_refused() -> None:
     assert command.parse_args(["--quick", "--only", "mlp"]).only == "mlp"
 
 
+PEAK_OF_A_40_MIB_BLOCK = """
+import json
+import numpy as np
+from kata.bench import memory
+with memory.PeakMemory() as peak:
+    block = np.ones(40 * memory.MIB // 8)  # 40 MiB, every page touched
+    del block
+print(json.dumps(peak.as_dict()))
+"""
+
+
 def test_peak_memory_sees_an_allocation_inside_the_block() -> None:
     if memory.peak_rss_mib() is None:
         pytest.skip("no way to read the peak resident size on this system")
-    with memory.PeakMemory() as peak:
-        block = np.ones(40 * memory.MIB // 8)  # 40 MiB, every page touched
-        del block
-    measured = peak.as_dict()
-    assert measured["training_mib"] is not None and measured["training_mib"] >= 35
+    # A fresh process, as each bench row is: in a test worker that already holds
+    # freed memory, the block's pages can come from memory the process gives
+    # back to the system during the block, so the peak need not rise.
+    run = subprocess.run([sys.executable, "-c", PEAK_OF_A_40_MIB_BLOCK], capture_output=True, text=True, check=True)
+    measured = json.loads(run.stdout)
+    assert measured["training_mib"] is not None and measured["training_mib"] >= 35, measured
     assert measured["method"] != "unavailable"
 
 
