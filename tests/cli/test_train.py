@@ -5,10 +5,10 @@ import json
 
 import numpy as np
 import pytest
-import scipy.signal
 
 from kata import cli, data, plots
 from kata import train as training
+from kata.testing import correlate2d_valid
 from kata.trees import PROJECT_ROOT, find_kata
 
 
@@ -163,7 +163,7 @@ def test_filters_and_feature_maps_are_cross_correlations():
     filters, maps = training.filters_and_maps(params, image)
     assert filters.shape == (4, 3, 3) and maps.shape == (4, 26, 26)
     for f in range(4):
-        expected = scipy.signal.correlate2d(image[..., 0], params["K"][:, :, 0, f], mode="valid") + params["bK"][f]
+        expected = correlate2d_valid(image[..., 0], params["K"][:, :, 0, f]) + params["bK"][f]
         np.testing.assert_allclose(maps[f], np.maximum(expected, 0), rtol=1e-5, atol=1e-6)
         np.testing.assert_array_equal(filters[f], params["K"][:, :, 0, f])
 
