@@ -40,16 +40,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
-import hypothesis
 import pytest
 from tqdm import tqdm
 
-from . import data, mutants
+from . import data, hypothesis_profile, mutants
 from .limits import FAST_TEST_LIMIT, SLOW_TEST_LIMIT, TimeLimitExceeded, time_limit
 from .progress import Progress
 from .trees import PROJECT_ROOT, TREES, Implementation, find_kata, katas, stub_reached
@@ -61,18 +61,6 @@ RECORDER = pytest.StashKey["Recorder"]()
 DATA_FIXTURES = {"mnist": "mnist", "fashion_mnist": "fashion-mnist"}
 # Hypothesis's note on which lines only failing examples ran: noise to a learner.
 _EXPLANATION = re.compile(r"\n\s*Explanation:\n.*", re.DOTALL)
-
-hypothesis.settings.register_profile(
-    "kata",
-    deadline=None,
-    derandomize=True,
-    database=None,
-    max_examples=60,
-    report_multiple_bugs=False,
-    # The explain phase re-runs a failing example line by line: seconds per stub test before Python 3.12.
-    phases=[phase for phase in hypothesis.Phase if phase is not hypothesis.Phase.explain],
-)
-hypothesis.settings.load_profile("kata")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -122,14 +110,24 @@ def pytest_configure(config: pytest.Config) -> None:
                 mutants.apply(declared_id, kind)
             except LookupError as error:
                 raise pytest.UsageError(str(error)) from None
-    if config.getoption("--kata-no-shrink"):
-        current = hypothesis.settings()  # the profile loaded so far
-        phases = [phase for phase in current.phases if phase is not hypothesis.Phase.shrink]
-        hypothesis.settings.register_profile("kata-no-shrink", current, phases=phases)
-        hypothesis.settings.load_profile("kata-no-shrink")
+    hypothesis_profile.shrink = not config.getoption("--kata-no-shrink")
+    if "hypothesis" in sys.modules or not hypothesis_profile.loads_on_import():
+        hypothesis_profile.load()
     recorder = Recorder(config)
     config.stash[RECORDER] = recorder
     config.pluginmanager.register(recorder, "kata-recorder")
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A run that never imported Hypothesis (no property test ran here) drops Hypothesis's pytest
+    plugin before the terminal summary, which would import Hypothesis (half a second) only to
+    find nothing to report. An xdist controller keeps it: its workers' reports may carry
+    Hypothesis's notes."""
+    plugins = session.config.pluginmanager
+    if "hypothesis" not in sys.modules and not plugins.has_plugin("dsession"):
+        plugin = plugins.get_plugin("hypothesispytest")
+        if plugin is not None:
+            plugins.unregister(plugin)
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)

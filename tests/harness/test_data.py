@@ -198,6 +198,19 @@ def test_digits_is_an_offline_dataset():
     assert data.load_digits(flat=False, one_hot=True).y_test.shape == (297, 10)
 
 
+def test_digits_read_from_the_file_as_sklearn_loads_them(monkeypatch):
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    images, labels = data.sklearn_digits()
+    np.testing.assert_array_equal(images, bunch.images)
+    np.testing.assert_array_equal(labels, bunch.target)
+    monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: None)  # the file not found: sklearn's loader
+    fallback_images, fallback_labels = data.sklearn_digits()
+    np.testing.assert_array_equal(fallback_images, bunch.images)
+    np.testing.assert_array_equal(fallback_labels, bunch.target)
+
+
 @pytest.mark.slow
 def test_mnist_as_published(mnist):
     assert mnist.X_train.shape == (60000, 784) and mnist.X_test.shape == (10000, 784)
