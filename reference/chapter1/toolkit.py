@@ -226,7 +226,10 @@ def iterate_minibatches(
         ValueError: from the contract, if ``batch_size`` is not a positive int or
             ``X`` and ``y`` differ in length.
     """
-    if rng is not None:
-        X, y = shuffle_together(X, y, rng)
+    # One permutation, drawn as shuffle_together draws it, and each batch's rows gathered from it when
+    # the batch is needed: the batches of shuffling a copy of both arrays first, without that copy of
+    # the whole data set (188 MB of MNIST images, new memory every epoch).
+    order = rng.permutation(len(X)) if rng is not None else None
     for start in range(0, len(X), batch_size):
-        yield X[start : start + batch_size], y[start : start + batch_size]
+        rows = slice(start, start + batch_size) if order is None else order[start : start + batch_size]
+        yield X[rows], y[rows]

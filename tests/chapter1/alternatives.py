@@ -139,12 +139,13 @@ def float64_statistics_cast_back(X_train, X_test):
 
 
 @alternative("chapter1.iterate_minibatches")
-def split_index_array(X, y, batch_size, rng=None):
-    """An index array (one rng.permutation when shuffling) cut every batch_size; fancy indexing."""
-    index = np.arange(len(X)) if rng is None else rng.permutation(len(X))
-    for start in range(0, len(index), batch_size):
-        chosen = index[start : start + batch_size]
-        yield X[chosen], y[chosen]
+def slices_of_a_shuffled_copy(X, y, batch_size, rng=None):
+    """Both arrays reordered by one rng.permutation into copies first, then cut into slices (views) of those."""
+    if rng is not None:
+        order = rng.permutation(len(X))
+        X, y = X[order], y[order]
+    for start in range(0, len(X), batch_size):
+        yield X[start : start + batch_size], y[start : start + batch_size]
 
 
 @alternative("chapter1.shuffle_together")

@@ -169,11 +169,13 @@ mutant_edit(
 )  # fmt: skip
 mutant_edit(
     "chapter1.iterate_minibatches", "ignores_rng", "Never shuffles, even when given an rng.",
-    ("if rng is not None:", "if False:"),
+    ("if rng is not None else None", "if False else None"),
 )  # fmt: skip
 mutant_edit(
     "chapter1.iterate_minibatches", "shuffles_x_and_y_separately", "Uses one permutation for X and another for y.",
-    ("X, y = shuffle_together(X, y, rng)", "X, y = X[rng.permutation(len(X))], y[rng.permutation(len(y))]"),
+    ("order = rng.permutation(len(X)) if rng is not None else None",
+     "order = rng.permutation(len(X)) if rng is not None else None\n"
+     "    y = y if rng is None else y[rng.permutation(len(y))]"),
 )  # fmt: skip
 
 
@@ -187,8 +189,8 @@ def delegates_to_numpy(shape_a, shape_b):
 mutant_edit(
     "chapter1.iterate_minibatches", "shuffles_without_rng",
     "Shuffles even when no rng is given (the order must be kept).",
-    ("if rng is not None:\n        X, y = shuffle_together(X, y, rng)",
-     "X, y = shuffle_together(X, y, rng if rng is not None else np.random.default_rng(0))"),
+    ("rng.permutation(len(X)) if rng is not None else None",
+     "(rng if rng is not None else np.random.default_rng(0)).permutation(len(X))"),
 )  # fmt: skip
 mutant_edit(
     "chapter1.train_test_split", "splits_before_shuffling",
