@@ -59,7 +59,8 @@ class _Call:
     origin: dict[str, tuple[str, tuple[int, ...]]] = field(default_factory=dict)  # (argument, its shape)
 
     def namespace(self) -> dict[str, Any]:
-        return {**self.values, **self.dims}
+        """Every argument and dimension by name, and the few builtins a :class:`Rule` may use."""
+        return {**self.values, **self.dims, "__builtins__": _RULE_BUILTINS}
 
 
 def _origin(call: _Call, dimension: str) -> str:
@@ -87,9 +88,21 @@ def _resolve(bound: Any, call: _Call) -> Any:
     return bound
 
 
+def _resolved_bounds(bounds: tuple[Any, ...], named: bool, call: _Call) -> tuple[Any, ...]:
+    """``(ge, gt, le, lt)`` with each bound that names an argument or dimension replaced by its value."""
+    return tuple(_resolve(bound, call) for bound in bounds) if named else bounds
+
+
 def _outside(value: Any, ge: Any, gt: Any, le: Any, lt: Any) -> bool:
-    if not any(isinstance(x, np.ndarray) for x in (value, ge, gt, le, lt)):  # numbers: no round trip through NumPy
-        return (
+    arrays = (
+        isinstance(value, np.ndarray)
+        or isinstance(ge, np.ndarray)
+        or isinstance(gt, np.ndarray)
+        or isinstance(le, np.ndarray)
+        or isinstance(lt, np.ndarray)
+    )
+    if not arrays:  # numbers: no round trip through NumPy
+        return bool(
             (ge is not None and value < ge)
             or (gt is not None and value <= gt)
             or (le is not None and value > le)
@@ -162,30 +175,40 @@ class Array(Spec):
             raise ValueError(f"dtype must be one of {', '.join(_DTYPE_KINDS)}; got {dtype!r}")
         self.shape = shape
         self.items = _parse_shape(shape) if shape is not None else None
-        # The shape's items, read once: (item, dimension name, literal size or None, skipped) each,
-        # and where a run of sizes (*s or ...) stands. Checking a call then only compares sizes.
+        # The shape's items, read once: (position, dimension name, literal size or None) of each item
+        # that is checked (not "_" or "..."), and where a run of sizes (*s or ...) stands. Checking a
+        # call then only compares sizes.
         items = self.items or ()
         self._plan = tuple(
-            (item, item.lstrip("*"), int(item) if item.isdigit() else None, item in ("_", "...")) for item in items
+            (position, item.lstrip("*"), int(item) if item.isdigit() else None)
+            for position, item in enumerate(items)
+            if item not in ("_", "...")
         )
         self._star = next((i for i, item in enumerate(items) if item == "..." or item.startswith("*")), None)
         self._fixed = len(items) - (self._star is not None)
         self.dtype, self.ge, self.gt, self.le, self.lt = dtype, ge, gt, le, lt
         self.one_hot, self.empty, self.optional = one_hot, empty, optional
         self.bounded = any(bound is not None for bound in (ge, gt, le, lt))
+        self._bounds, self._named = (ge, gt, le, lt), any(isinstance(bound, str) for bound in (ge, gt, le, lt))
+        # The dtype kinds a NumPy array is passed through with, unconverted (None: every kind).
+        self._kept_kinds = "f" if dtype == "float" else _DTYPE_KINDS[dtype]
 
     def describe(self) -> str:
         words = f"an array of {_DTYPE_WORDS[self.dtype]}"
         return f"{words} of shape {self.shape}" if self.shape else words
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
-        array = self.as_array(name, value)
+        kept = self._kept_kinds
+        if type(value) is np.ndarray and (kept is None or value.dtype.kind in kept):
+            array = value  # as_array's first case, inlined: most calls on a training loop's path end here
+        else:
+            array = self.as_array(name, value)
         if self.items is not None:
             self._match_shape(name, array, call)
         if not self.empty and array.size == 0:
             raise ContractError(f"{name} must not be empty; got shape {array.shape}", name)
         if self.bounded and array.size:
-            bounds = [_resolve(bound, call) for bound in (self.ge, self.gt, self.le, self.lt)]
+            bounds = _resolved_bounds(self._bounds, self._named, call)
             if np.isnan(array).any() if array.dtype.kind == "f" else False:
                 raise ContractError(f"{name} must not hold NaN", name)
             if _outside(array, *bounds):
@@ -201,15 +224,13 @@ class Array(Spec):
             )
         return array
 
-    def _named_bounds(self, bounds: list[Any]) -> list[Any]:
-        given = (self.ge, self.gt, self.le, self.lt)
-        return [f"{g} = {b}" if isinstance(g, str) else b for g, b in zip(given, bounds, strict=True)]
+    def _named_bounds(self, bounds: tuple[Any, ...]) -> list[Any]:
+        return [f"{g} = {b}" if isinstance(g, str) else b for g, b in zip(self._bounds, bounds, strict=True)]
 
     def as_array(self, name: str, value: Any) -> np.ndarray[Any, Any]:
-        if type(value) is np.ndarray and (value.dtype.kind == "f" or self.dtype != "float"):
-            kinds = _DTYPE_KINDS[self.dtype]
-            if kinds is None or value.dtype.kind in kinds:
-                return value
+        kept = self._kept_kinds
+        if type(value) is np.ndarray and (kept is None or value.dtype.kind in kept):
+            return value
         if isinstance(value, (str, bytes, Mapping)) or value is None:
             raise ContractError(f"{name} must be {self.describe()}; got {type(value).__name__} {value!r:.60}", name)
         try:
@@ -224,19 +245,18 @@ class Array(Spec):
         return array
 
     def _match_shape(self, name: str, array: np.ndarray[Any, Any], call: _Call) -> None:
-        shape, star, fixed = array.shape, self._star, self._fixed
+        shape, star, fixed, items = array.shape, self._star, self._fixed, self.items or ()
         if (star is None and len(shape) != fixed) or (star is not None and len(shape) < fixed):
             rank = f"{fixed}-D" if star is None else f"at least {fixed}-D"
             raise ContractError(f"{name} must be a {rank} array of shape {self.shape}; got shape {shape}", name)
         if star is None:
-            sizes: list[Any] = list(shape)
+            sizes: Sequence[Any] = shape
         else:
-            tail = len(self._plan) - star - 1
+            tail = len(items) - star - 1
             sizes = [*shape[:star], shape[star : len(shape) - tail], *shape[len(shape) - tail :]]
         dims = call.dims
-        for (_, key, literal, skipped), size in zip(self._plan, sizes, strict=True):
-            if skipped:
-                continue
+        for position, key, literal in self._plan:
+            size = sizes[position]
             expected = literal if literal is not None else dims.get(key)
             if expected is None:
                 dims[key] = size
@@ -278,16 +298,17 @@ class Int(Spec):
         self, *, ge: Any = None, gt: Any = None, le: Any = None, lt: Any = None, optional: bool = False
     ) -> None:
         self.ge, self.gt, self.le, self.lt, self.optional = ge, gt, le, lt, optional
+        self._bounds, self._named = (ge, gt, le, lt), any(isinstance(bound, str) for bound in (ge, gt, le, lt))
 
     def describe(self) -> str:
         bounds = _describe_bounds("n", self.ge, self.gt, self.le, self.lt)
         return "an int" + (f" {bounds}" if bounds != "n" else "")
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        # A plain int (bool is a subclass, not this type) needs no check against the numbers ABCs.
+        if type(value) is not int and (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral)):
             raise ContractError(f"{name} must be {self.describe()}; got {type(value).__name__} {value!r:.60}", name)
-        bounds = [_resolve(bound, call) for bound in (self.ge, self.gt, self.le, self.lt)]
-        if _outside(int(value), *bounds):
+        if _outside(int(value), *_resolved_bounds(self._bounds, self._named, call)):
             raise ContractError(f"{name} must be {self.describe()}; got {value}", name)
         return int(value)
 
@@ -299,17 +320,19 @@ class Real(Spec):
         self, *, ge: Any = None, gt: Any = None, le: Any = None, lt: Any = None, optional: bool = False
     ) -> None:
         self.ge, self.gt, self.le, self.lt, self.optional = ge, gt, le, lt, optional
+        self._bounds, self._named = (ge, gt, le, lt), any(isinstance(bound, str) for bound in (ge, gt, le, lt))
 
     def describe(self) -> str:
         bounds = _describe_bounds("x", self.ge, self.gt, self.le, self.lt)
         return "a finite number" + (f" {bounds}" if bounds != "x" else "")
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
-        real = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+        # A plain float or int needs no check against the numbers ABCs (bool is not of either type).
+        plain = type(value) is float or type(value) is int
+        real = plain or (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)))
         if not real or not math.isfinite(value):
             raise ContractError(f"{name} must be {self.describe()}; got {type(value).__name__} {value!r:.60}", name)
-        bounds = [_resolve(bound, call) for bound in (self.ge, self.gt, self.le, self.lt)]
-        if _outside(value, *bounds):
+        if _outside(value, *_resolved_bounds(self._bounds, self._named, call)):
             raise ContractError(f"{name} must be {self.describe()}; got {value}", name)
         return float(value)
 
@@ -373,6 +396,7 @@ class Params(Spec):
     def __init__(self, *, optional: bool = False, **shapes: str) -> None:
         self.arrays = {key: Array(shape) for key, shape in shapes.items()}
         self.optional = optional
+        self._labels: dict[str, dict[str, str]] = {}  # argument name -> {key: "params['W']"}, made once
 
     def describe(self) -> str:
         return "a dict with the keys " + ", ".join(self.arrays)
@@ -383,7 +407,10 @@ class Params(Spec):
         missing = [key for key in self.arrays if key not in value]
         if missing:
             raise ContractError(f"{name} lacks {', '.join(missing)}; it must be {self.describe()}", name)
-        checked = {key: spec.check(f"{name}[{key!r}]", value[key], call) for key, spec in self.arrays.items()}
+        labels = self._labels.get(name)
+        if labels is None:
+            labels = self._labels[name] = {key: f"{name}[{key!r}]" for key in self.arrays}
+        checked = {key: spec.check(labels[key], value[key], call) for key, spec in self.arrays.items()}
         if all(checked[key] is value[key] for key in checked):
             return value
         return {**value, **checked}
@@ -440,10 +467,10 @@ class Rule:
         self.code = compile(expression, f"<rule {expression}>", "eval")
         self.names = [name for name in self.code.co_names if name not in _RULE_BUILTINS]
 
-    def check(self, call: _Call) -> None:
-        namespace = call.namespace()
+    def check(self, call: _Call, namespace: dict[str, Any]) -> None:
+        """Raise unless the rule holds in ``namespace``, the call's :meth:`_Call.namespace`."""
         # One dict as the globals, so generator expressions inside the rule see the names too.
-        if not eval(self.code, {**namespace, "__builtins__": _RULE_BUILTINS}):
+        if not eval(self.code, namespace):
             values = ", ".join(
                 f"{n} = {namespace[n]}" if n in call.dims else f"{n} = {_summary(namespace[n])}"
                 for n in self.names
@@ -507,13 +534,17 @@ class Contract:
             __tracebackhide__ = True
             if len(args) > len(positional):
                 return function(*args, **kwargs)  # let Python say how many arguments it takes
-            values = {**defaults, **dict(zip(positional, args, strict=False)), **kwargs}
+            values = dict(defaults)
+            values.update(zip(positional, args, strict=False))
+            values.update(kwargs)
             call = _Call(values)
             for name, spec in specs:
                 if name in values and not (spec.optional and values[name] is None):
                     values[name] = spec.check(name, values[name], call)
-            for rule in rules:
-                rule.check(call)
+            if rules:
+                namespace = call.namespace()  # once for all the rules: they run after every argument is checked
+                for rule in rules:
+                    rule.check(call, namespace)
             return function(**values)
 
         checked.__kata_contract__ = self  # type: ignore[attr-defined]

@@ -38,6 +38,21 @@ def test_the_body_receives_float_arrays():
     assert seen is X, "a float array is passed on as it is, without a copy"
 
 
+@pytest.mark.parametrize(
+    ("dtype", "array"),
+    [
+        ("float", np.ones(2, dtype=np.float32)),
+        ("real", np.array([True, False])),
+        ("int", np.arange(2, dtype=np.int8)),
+        ("bool", np.array([True, False])),
+        ("any", np.array(["a", "b"])),
+    ],
+)
+def test_an_array_of_an_accepted_dtype_is_passed_on_unconverted(dtype, array):
+    seen = contract(a=Array("(n,)", dtype))(lambda a: a)(array)
+    assert seen is array
+
+
 def test_a_dimension_name_binds_across_arguments():
     error = refusal(dense, np.ones((4, 784)), np.ones((100, 256)), np.ones((1, 256)))
     assert error.arguments == ("W", "X")
@@ -80,6 +95,8 @@ def test_dtypes_emptiness_and_value_bounds():
         (Int(ge=1), True, "stride must be an int n >= 1; got bool True"),
         (Real(gt=0, le=1), 1.5, "stride must be a finite number 0 < x <= 1; got 1.5"),
         (Real(gt=0), float("nan"), "stride must be a finite number x > 0; got float nan"),
+        (Real(gt=0), True, "stride must be a finite number x > 0; got bool True"),
+        (Real(gt=0), float("inf"), "stride must be a finite number x > 0; got float inf"),
         (OneOf("relu", "sigmoid"), "tanh", "stride must be one of 'relu', 'sigmoid'; got 'tanh'"),
         (Ints(min_len=2, ge=1), [3], "stride must be a list of at least 2 ints >= 1; got [3]"),
         (Instance(np.random.Generator), 0, "stride must be a Generator; got int"),
