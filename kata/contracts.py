@@ -88,11 +88,6 @@ def _resolve(bound: Any, call: _Call) -> Any:
     return bound
 
 
-def _resolved_bounds(bounds: tuple[Any, ...], named: bool, call: _Call) -> tuple[Any, ...]:
-    """``(ge, gt, le, lt)`` with each bound that names an argument or dimension replaced by its value."""
-    return tuple(_resolve(bound, call) for bound in bounds) if named else bounds
-
-
 def _outside(value: Any, ge: Any, gt: Any, le: Any, lt: Any) -> bool:
     arrays = (
         isinstance(value, np.ndarray)
@@ -120,6 +115,21 @@ class Spec:
     """One argument's rule. ``optional=True`` also accepts ``None``."""
 
     optional: bool = False
+    ge: Any = None
+    gt: Any = None
+    le: Any = None
+    lt: Any = None
+    names_others = False  # a bound is the name of another argument or dimension ("lt='num_classes'")
+
+    def set_bounds(self, ge: Any, gt: Any, le: Any, lt: Any) -> None:
+        """Keep the bounds, and whether one names another argument or dimension (read once, not per call)."""
+        self.ge, self.gt, self.le, self.lt = ge, gt, le, lt
+        self.names_others = any(isinstance(bound, str) for bound in (ge, gt, le, lt))
+
+    def resolved_bounds(self, call: _Call) -> tuple[Any, ...]:
+        """``(ge, gt, le, lt)``, each bound that names an argument or dimension replaced by its value."""
+        bounds = (self.ge, self.gt, self.le, self.lt)
+        return tuple(_resolve(bound, call) for bound in bounds) if self.names_others else bounds
 
     def describe(self) -> str:
         raise NotImplementedError
@@ -186,10 +196,10 @@ class Array(Spec):
         )
         self._star = next((i for i, item in enumerate(items) if item == "..." or item.startswith("*")), None)
         self._fixed = len(items) - (self._star is not None)
-        self.dtype, self.ge, self.gt, self.le, self.lt = dtype, ge, gt, le, lt
+        self.dtype = dtype
+        self.set_bounds(ge, gt, le, lt)
         self.one_hot, self.empty, self.optional = one_hot, empty, optional
         self.bounded = any(bound is not None for bound in (ge, gt, le, lt))
-        self._bounds, self._named = (ge, gt, le, lt), any(isinstance(bound, str) for bound in (ge, gt, le, lt))
         # The dtype kinds a NumPy array is passed through with, unconverted (None: every kind).
         self._kept_kinds = "f" if dtype == "float" else _DTYPE_KINDS[dtype]
 
@@ -198,17 +208,13 @@ class Array(Spec):
         return f"{words} of shape {self.shape}" if self.shape else words
 
     def check(self, name: str, value: Any, call: _Call) -> Any:
-        kept = self._kept_kinds
-        if type(value) is np.ndarray and (kept is None or value.dtype.kind in kept):
-            array = value  # as_array's first case, inlined: most calls on a training loop's path end here
-        else:
-            array = self.as_array(name, value)
+        array = self.as_array(name, value)
         if self.items is not None:
             self._match_shape(name, array, call)
         if not self.empty and array.size == 0:
             raise ContractError(f"{name} must not be empty; got shape {array.shape}", name)
         if self.bounded and array.size:
-            bounds = _resolved_bounds(self._bounds, self._named, call)
+            bounds = self.resolved_bounds(call)
             if np.isnan(array).any() if array.dtype.kind == "f" else False:
                 raise ContractError(f"{name} must not hold NaN", name)
             if _outside(array, *bounds):
@@ -225,7 +231,8 @@ class Array(Spec):
         return array
 
     def _named_bounds(self, bounds: tuple[Any, ...]) -> list[Any]:
-        return [f"{g} = {b}" if isinstance(g, str) else b for g, b in zip(self._bounds, bounds, strict=True)]
+        given = (self.ge, self.gt, self.le, self.lt)
+        return [f"{g} = {b}" if isinstance(g, str) else b for g, b in zip(given, bounds, strict=True)]
 
     def as_array(self, name: str, value: Any) -> np.ndarray[Any, Any]:
         kept = self._kept_kinds
@@ -245,14 +252,14 @@ class Array(Spec):
         return array
 
     def _match_shape(self, name: str, array: np.ndarray[Any, Any], call: _Call) -> None:
-        shape, star, fixed, items = array.shape, self._star, self._fixed, self.items or ()
+        shape, star, fixed = array.shape, self._star, self._fixed
         if (star is None and len(shape) != fixed) or (star is not None and len(shape) < fixed):
             rank = f"{fixed}-D" if star is None else f"at least {fixed}-D"
             raise ContractError(f"{name} must be a {rank} array of shape {self.shape}; got shape {shape}", name)
         if star is None:
             sizes: Sequence[Any] = shape
         else:
-            tail = len(items) - star - 1
+            tail = fixed - star  # the items after the run of sizes
             sizes = [*shape[:star], shape[star : len(shape) - tail], *shape[len(shape) - tail :]]
         dims = call.dims
         for position, key, literal in self._plan:
@@ -297,8 +304,8 @@ class Int(Spec):
     def __init__(
         self, *, ge: Any = None, gt: Any = None, le: Any = None, lt: Any = None, optional: bool = False
     ) -> None:
-        self.ge, self.gt, self.le, self.lt, self.optional = ge, gt, le, lt, optional
-        self._bounds, self._named = (ge, gt, le, lt), any(isinstance(bound, str) for bound in (ge, gt, le, lt))
+        self.set_bounds(ge, gt, le, lt)
+        self.optional = optional
 
     def describe(self) -> str:
         bounds = _describe_bounds("n", self.ge, self.gt, self.le, self.lt)
@@ -308,7 +315,7 @@ class Int(Spec):
         # A plain int (bool is a subclass, not this type) needs no check against the numbers ABCs.
         if type(value) is not int and (isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral)):
             raise ContractError(f"{name} must be {self.describe()}; got {type(value).__name__} {value!r:.60}", name)
-        if _outside(int(value), *_resolved_bounds(self._bounds, self._named, call)):
+        if _outside(int(value), *self.resolved_bounds(call)):
             raise ContractError(f"{name} must be {self.describe()}; got {value}", name)
         return int(value)
 
@@ -319,8 +326,8 @@ class Real(Spec):
     def __init__(
         self, *, ge: Any = None, gt: Any = None, le: Any = None, lt: Any = None, optional: bool = False
     ) -> None:
-        self.ge, self.gt, self.le, self.lt, self.optional = ge, gt, le, lt, optional
-        self._bounds, self._named = (ge, gt, le, lt), any(isinstance(bound, str) for bound in (ge, gt, le, lt))
+        self.set_bounds(ge, gt, le, lt)
+        self.optional = optional
 
     def describe(self) -> str:
         bounds = _describe_bounds("x", self.ge, self.gt, self.le, self.lt)
@@ -332,7 +339,7 @@ class Real(Spec):
         real = plain or (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)))
         if not real or not math.isfinite(value):
             raise ContractError(f"{name} must be {self.describe()}; got {type(value).__name__} {value!r:.60}", name)
-        if _outside(value, *_resolved_bounds(self._bounds, self._named, call)):
+        if _outside(value, *self.resolved_bounds(call)):
             raise ContractError(f"{name} must be {self.describe()}; got {value}", name)
         return float(value)
 
@@ -396,7 +403,6 @@ class Params(Spec):
     def __init__(self, *, optional: bool = False, **shapes: str) -> None:
         self.arrays = {key: Array(shape) for key, shape in shapes.items()}
         self.optional = optional
-        self._labels: dict[str, dict[str, str]] = {}  # argument name -> {key: "params['W']"}, made once
 
     def describe(self) -> str:
         return "a dict with the keys " + ", ".join(self.arrays)
@@ -407,10 +413,7 @@ class Params(Spec):
         missing = [key for key in self.arrays if key not in value]
         if missing:
             raise ContractError(f"{name} lacks {', '.join(missing)}; it must be {self.describe()}", name)
-        labels = self._labels.get(name)
-        if labels is None:
-            labels = self._labels[name] = {key: f"{name}[{key!r}]" for key in self.arrays}
-        checked = {key: spec.check(labels[key], value[key], call) for key, spec in self.arrays.items()}
+        checked = {key: spec.check(f"{name}[{key!r}]", value[key], call) for key, spec in self.arrays.items()}
         if all(checked[key] is value[key] for key in checked):
             return value
         return {**value, **checked}
@@ -497,10 +500,6 @@ def _summary(value: Any) -> str:
     return f"{value!r:.60}"
 
 
-def _names_others(spec: Spec) -> bool:
-    return any(isinstance(getattr(spec, bound, None), str) for bound in ("ge", "gt", "le", "lt"))
-
-
 @dataclass(frozen=True)
 class Contract:
     """The rules of one kata's arguments; :meth:`wrap` makes a function obey them."""
@@ -525,8 +524,8 @@ class Contract:
             for name, parameter in signature.parameters.items()
             if parameter.default is not parameter.empty
         }
-        # A bound that names another argument or dimension ("lt='num_classes'") is checked after the rest.
-        specs = sorted(self.specs.items(), key=lambda item: _names_others(item[1]))
+        # A bound that names another argument or dimension is checked after the rest.
+        specs = sorted(self.specs.items(), key=lambda item: item[1].names_others)
         rules = self.rules
 
         @functools.wraps(function)
@@ -534,9 +533,7 @@ class Contract:
             __tracebackhide__ = True
             if len(args) > len(positional):
                 return function(*args, **kwargs)  # let Python say how many arguments it takes
-            values = dict(defaults)
-            values.update(zip(positional, args, strict=False))
-            values.update(kwargs)
+            values = {**defaults, **dict(zip(positional, args, strict=False)), **kwargs}
             call = _Call(values)
             for name, spec in specs:
                 if name in values and not (spec.optional and values[name] is None):
